@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies flow one way: Statistics and Reports know nothing of studies; the domain rooms
+// (Transcripts, Coding, Literature, Claims, Datasets) know nothing of each other; Study assembles
+// them into an index and a matrix; TriangulateCLI parses arguments and prints; the executable
+// only calls TriangulateCLI.
+let package = Package(
+    name: "Triangulate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "triangulate", targets: ["triangulate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
+        .target(name: "TriangulateCLI", dependencies: [
+            "Study", "Core", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "Study", dependencies: [
+            "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Core", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Transcripts", dependencies: ["Core"]),
+        .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Coding", dependencies: ["Core", "YAMLSupport"]),
+        .target(name: "Literature", dependencies: ["Core"]),
+        .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
+        .target(name: "Datasets", dependencies: [
+            "Core",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Statistics"),
+        .target(name: "Reports"),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "CodingTests", dependencies: ["Coding", "TestSupport"]),
+        .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], resources: [.copy("Golden")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

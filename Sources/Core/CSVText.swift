@@ -1,0 +1,79 @@
+/// A small RFC 4180 reader for study files kept as CSV (participants, screening decisions).
+///
+/// Large data files go through the streaming importer of the Datasets module instead.
+public enum CSVText {
+    /// One record and the line it starts on.
+    public struct Record: Sendable, Equatable {
+        public var fields: [String]
+        public var line: Int
+    }
+
+    /// Splits CSV text into records. Quoted fields may hold commas, doubled quotes and line
+    /// breaks; blank lines are skipped.
+    public static func parse(_ text: String, file: String) throws -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var inQuotes = false
+        var fieldWasQuoted = false
+        var line = 1, column = 0
+        var recordLine = 1
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
+                records.append(Record(fields: fields, line: recordLine))
+            }
+            fields = []
+            field = ""
+            fieldWasQuoted = false
+        }
+
+        while let scalar = pending ?? scalars.next() {
+            pending = nil
+            column += 1
+            if inQuotes {
+                if scalar == "\"" {
+                    if let next = scalars.next() {
+                        if next == "\"" { field.unicodeScalars.append("\""); column += 1 } else { inQuotes = false; pending = next }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if scalar == "\n" { line += 1; column = 0 }
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case ",":
+                fields.append(field)
+                field = ""
+                fieldWasQuoted = false
+            case "\"":
+                guard field.isEmpty else {
+                    throw FileError.cannotRead(path: "\(file):\(line):\(column)",
+                                               reason: "expected a quote only at the start of a field, found one inside '\(field)'")
+                }
+                inQuotes = true
+                fieldWasQuoted = true
+            case "\r":
+                if let next = scalars.next(), next != "\n" { pending = next }
+                endRecord()
+                line += 1; column = 0; recordLine = line
+            case "\n":
+                endRecord()
+                line += 1; column = 0; recordLine = line
+            default:
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if inQuotes {
+            throw FileError.cannotRead(path: "\(file):\(recordLine)", reason: "expected a closing quote for the field that starts on this line, found the end of the file")
+        }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

@@ -1,0 +1,3 @@
+import TriangulateCLI
+
+TriangulateCommand.runAndExit()
