@@ -1,0 +1,331 @@
+import Core
+import Foundation
+import Yams
+
+/// The format of a data file to import.
+public enum DataFormat: String, Codable, Sendable, CaseIterable {
+    case csv, tsv, jsonl, json
+
+    /// The format a file name's extension implies (`.ndjson` counts as JSON Lines), if any.
+    public init?(pathExtension: String) {
+        switch pathExtension.lowercased() {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "jsonl", "ndjson": self = .jsonl
+        case "json": self = .json
+        default: return nil
+        }
+    }
+}
+
+/// The SQLite type of an imported column. Booleans are stored as INTEGER 0/1.
+public enum ColumnType: String, Codable, Sendable, CaseIterable {
+    case integer, real, text, boolean
+
+    /// The type the column is declared with in the derived database.
+    var declaredType: String {
+        switch self {
+        case .integer: return "INTEGER"
+        case .real: return "REAL"
+        case .text: return "TEXT"
+        case .boolean: return "BOOLEAN"
+        }
+    }
+}
+
+/// A dataset manifest, `corpus/datasets/<name>.yaml`: either files to import or an existing SQLite
+/// database to attach read-only.
+public struct DatasetManifest: Codable, Equatable, Sendable {
+    /// One file to import into one table.
+    public struct DataFile: Codable, Equatable, Sendable {
+        public var path: String
+        public var table: String
+        public var format: DataFormat?
+        public var sha256: String?
+        public var rows: Int?
+        public var columns: [String: ColumnType]?
+
+        public init(path: String, table: String, format: DataFormat? = nil, sha256: String? = nil,
+                    rows: Int? = nil, columns: [String: ColumnType]? = nil) {
+            self.path = path
+            self.table = table
+            self.format = format
+            self.sha256 = sha256
+            self.rows = rows
+            self.columns = columns
+        }
+
+        /// The declared format, or the one the extension implies.
+        public var resolvedFormat: DataFormat? {
+            format ?? DataFormat(pathExtension: (path as NSString).pathExtension)
+        }
+    }
+
+    public var name: String
+    public var description: String?
+    public var source: String?
+    public var files: [DataFile]?
+    public var database: String?
+    public var sha256: String?
+    public var queryTimeout: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, source, files, database, sha256
+        case queryTimeout = "query_timeout"
+    }
+
+    public init(name: String, description: String? = nil, source: String? = nil, files: [DataFile]? = nil,
+                database: String? = nil, sha256: String? = nil, queryTimeout: Double? = nil) {
+        self.name = name
+        self.description = description
+        self.source = source
+        self.files = files
+        self.database = database
+        self.sha256 = sha256
+        self.queryTimeout = queryTimeout
+    }
+
+    /// True when the manifest attaches an existing database rather than importing files.
+    public var isAttached: Bool { database != nil }
+
+    /// Reads and checks a manifest. `displayPath` is how errors name the file.
+    public static func load(from url: URL, displayPath: String) throws -> DatasetManifest {
+        let text: String
+        do { text = try TextFile.read(url, displayPath: displayPath) } catch let error as FileError {
+            throw DatasetError.cannotRead(path: displayPath, reason: error.message)
+        }
+        return try parse(text, displayPath: displayPath)
+    }
+
+    /// Parses manifest text; see ``load(from:displayPath:)``.
+    public static func parse(_ text: String, displayPath: String) throws -> DatasetManifest {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw yamlError(error, path: displayPath)
+        }
+        guard let root else {
+            throw DatasetError.invalidManifest(SourceLocation(file: displayPath, line: 1, column: 1),
+                                               "expected a mapping with at least 'name', found an empty file")
+        }
+        return try ManifestReader(path: displayPath).manifest(from: root)
+    }
+
+    private static func yamlError(_ error: YamlError, path: String) -> DatasetError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let expected = context.map { "\($0.text) (at \($0.mark)), " } ?? ""
+            return .invalidManifest(SourceLocation(file: path, line: mark.line, column: mark.column),
+                                    "invalid YAML: \(expected)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .invalidManifest(SourceLocation(file: path, line: context.mark.line, column: context.mark.column),
+                                    "expected each key once, found \(duplicates.joined(separator: ", ")) twice")
+        default:
+            return .invalidManifest(SourceLocation(file: path), "invalid YAML: \(error)")
+        }
+    }
+
+    /// The manifest as YAML, keys in the documented order, for the caller to write atomically.
+    public func yamlText() -> String {
+        var pairs: [(Node, Node)] = [("name", Node(name))]
+        if let description { pairs.append(("description", Node(description))) }
+        if let source { pairs.append(("source", Node(source))) }
+        if let files {
+            let items: [Node] = files.map { file in
+                var filePairs: [(Node, Node)] = [("path", Node(file.path)), ("table", Node(file.table))]
+                if let format = file.format { filePairs.append(("format", Node(format.rawValue))) }
+                if let sha256 = file.sha256 { filePairs.append(("sha256", Node(sha256))) }
+                if let rows = file.rows { filePairs.append(("rows", Node(String(rows), Tag(.int)))) }
+                if let columns = file.columns, !columns.isEmpty {
+                    let columnPairs = columns.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.rawValue)) }
+                    filePairs.append(("columns", Node(columnPairs)))
+                }
+                return Node(filePairs)
+            }
+            pairs.append(("files", Node(items)))
+        }
+        if let database { pairs.append(("database", Node(database))) }
+        if let sha256 { pairs.append(("sha256", Node(sha256))) }
+        if let queryTimeout {
+            let text = queryTimeout == queryTimeout.rounded() ? String(Int(queryTimeout)) : String(queryTimeout)
+            pairs.append(("query_timeout", Node(text, Tag(.float))))
+        }
+        return (try? Yams.serialize(node: Node(pairs), sortKeys: false)) ?? ""
+    }
+}
+
+/// Decodes a manifest from a YAML node tree, so every error can name a line and column.
+private struct ManifestReader {
+    let path: String
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(file: path, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    func fail(_ node: Node, _ message: String) -> DatasetError {
+        .invalidManifest(location(node), message)
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    func pairs(_ node: Node, allowed: [String], what: String) throws -> [(key: String, keyNode: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else {
+            throw fail(node, "expected \(what) as a mapping of keys to values, found \(describe(node))")
+        }
+        var result: [(String, Node, Node)] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let scalar) = keyNode else { throw fail(keyNode, "expected a key, found \(describe(keyNode))") }
+            guard allowed.contains(scalar.string) else {
+                throw fail(keyNode, "expected one of the keys \(allowed.joined(separator: ", ")) in \(what), found '\(scalar.string)'")
+            }
+            result.append((scalar.string, keyNode, value))
+        }
+        return result
+    }
+
+    func string(_ node: Node, _ key: String) throws -> String {
+        guard case .scalar(let scalar) = node, scalar.tag != Tag(.null), !(scalar.style == .plain && scalar.string == "~") else {
+            throw fail(node, "expected text for '\(key)', found \(describe(node))")
+        }
+        return scalar.string
+    }
+
+    func manifest(from root: Node) throws -> DatasetManifest {
+        let entries = try pairs(root, allowed: ["name", "description", "source", "files", "database", "sha256", "query_timeout"],
+                                what: "a dataset manifest")
+        var manifest = DatasetManifest(name: "")
+        var nameNode: Node?
+        for (key, _, value) in entries {
+            switch key {
+            case "name":
+                manifest.name = try string(value, key)
+                nameNode = value
+                guard Self.isValidName(manifest.name) else {
+                    throw fail(value, "expected a dataset name of letters, digits, '_', '.' and '-', found '\(manifest.name)'")
+                }
+            case "description": manifest.description = try string(value, key)
+            case "source": manifest.source = try string(value, key)
+            case "database": manifest.database = try string(value, key)
+            case "sha256": manifest.sha256 = try sha256(value)
+            case "query_timeout":
+                guard let seconds = Double(try string(value, key)), seconds > 0, seconds.isFinite else {
+                    throw fail(value, "expected query_timeout as a positive number of seconds, found \(describe(value))")
+                }
+                manifest.queryTimeout = seconds
+            case "files":
+                guard case .sequence(let sequence) = value else {
+                    throw fail(value, "expected 'files' as a list of files to import, found \(describe(value))")
+                }
+                manifest.files = try sequence.map(dataFile)
+                if manifest.files!.isEmpty { throw fail(value, "expected at least one file under 'files', found an empty list") }
+            default: break
+            }
+        }
+        guard nameNode != nil else { throw fail(root, "expected a 'name' key, found none") }
+        switch (manifest.files, manifest.database) {
+        case (nil, nil):
+            throw fail(root, "expected either 'files' (data to import) or 'database' (an SQLite file to attach), found neither")
+        case (.some, .some):
+            throw fail(root, "expected either 'files' or 'database', found both")
+        default: break
+        }
+        if let files = manifest.files {
+            var seen: [String: Int] = [:]
+            for (index, file) in files.enumerated() {
+                if let first = seen[file.table.lowercased()] {
+                    throw DatasetError.invalidManifest(SourceLocation(file: path),
+                        "expected each file to import into its own table, found table '\(file.table)' for files \(first + 1) and \(index + 1)")
+                }
+                seen[file.table.lowercased()] = index
+            }
+        }
+        return manifest
+    }
+
+    func sha256(_ node: Node) throws -> String {
+        let text = try string(node, "sha256").lowercased()
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw fail(node, "expected a SHA-256 of 64 hexadecimal digits, found \(describe(node))")
+        }
+        return text
+    }
+
+    func dataFile(_ node: Node) throws -> DatasetManifest.DataFile {
+        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns"], what: "a file entry")
+        var file = DatasetManifest.DataFile(path: "", table: "")
+        var hasPath = false, hasTable = false
+        for (key, _, value) in entries {
+            switch key {
+            case "path": file.path = try string(value, key); hasPath = !file.path.isEmpty
+            case "table":
+                file.table = try string(value, key)
+                hasTable = true
+                guard Self.isSQLIdentifier(file.table) else {
+                    throw fail(value, "expected a table name that is an SQL identifier (a letter or '_', then letters, digits or '_'), found '\(file.table)'")
+                }
+                guard !file.table.lowercased().hasPrefix("sqlite_"), !file.table.lowercased().hasPrefix("_triangulate") else {
+                    throw fail(value, "expected a table name not starting with 'sqlite_' or '_triangulate' (reserved), found '\(file.table)'")
+                }
+            case "format":
+                let text = try string(value, key)
+                guard let format = DataFormat(rawValue: text) else {
+                    throw fail(value, "expected format to be one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+                }
+                file.format = format
+            case "sha256": file.sha256 = try sha256(value)
+            case "rows":
+                guard let rows = Int(try string(value, key)), rows >= 0 else {
+                    throw fail(value, "expected rows as a whole number, found \(describe(value))")
+                }
+                file.rows = rows
+            case "columns":
+                var columns: [String: ColumnType] = [:]
+                for (column, typeNode) in try columnPairs(value) {
+                    let text = try string(typeNode, column)
+                    guard let type = ColumnType(rawValue: text) else {
+                        throw fail(typeNode, "expected the type of column '\(column)' to be one of integer, real, text, boolean, found '\(text)'")
+                    }
+                    columns[column] = type
+                }
+                file.columns = columns
+            default: break
+            }
+        }
+        guard hasPath else { throw fail(node, "expected a 'path' for the file to import, found none") }
+        guard hasTable else { throw fail(node, "expected a 'table' to import '\(file.path)' into, found none") }
+        if file.resolvedFormat == nil {
+            throw fail(node, "expected a 'format' (csv, tsv, jsonl, json) for '\(file.path)', whose extension does not imply one")
+        }
+        return file
+    }
+
+    func columnPairs(_ node: Node) throws -> [(column: String, type: Node)] {
+        guard case .mapping(let mapping) = node else {
+            throw fail(node, "expected 'columns' as a mapping of column names to types, found \(describe(node))")
+        }
+        return try mapping.map { keyNode, value in
+            guard case .scalar(let scalar) = keyNode else { throw fail(keyNode, "expected a column name, found \(describe(keyNode))") }
+            return (scalar.string, value)
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && name.unicodeScalars.allSatisfy {
+            ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) || $0 == "_" || $0 == "." || $0 == "-"
+        }
+    }
+
+    static func isSQLIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCII, first == "_" || CharacterSet.letters.contains(first) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || CharacterSet.alphanumerics.contains($0)) }
+    }
+}

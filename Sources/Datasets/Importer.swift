@@ -1,0 +1,289 @@
+import Core
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Progress of an import, reported about every 16,384 rows and at the end of each pass.
+public struct ImportProgress: Sendable {
+    /// The two passes over each file.
+    public enum Phase: String, Sendable {
+        /// Checking the file and inferring column types.
+        case scanning
+        /// Inserting rows into the derived database.
+        case inserting
+    }
+
+    public var file: String
+    public var phase: Phase
+    public var bytesRead: Int64
+    public var totalBytes: Int64
+    public var rows: Int
+}
+
+/// What the first pass learns about a file: its columns and their types, its row count, its hash.
+struct FileScan {
+    var file: DatasetManifest.DataFile
+    var url: URL
+    var format: DataFormat
+    var columns: [String]
+    var types: [ColumnType]
+    var rows: Int
+    var sha256: String
+    var size: Int64
+    var modified: Date?
+}
+
+/// Imports data files into a new SQLite database in two passes over each file.
+///
+/// The first pass parses every record to check it (UTF-8, field counts, JSON syntax, declared
+/// column types) and to infer each column's type from all its values, while a second thread
+/// hashes the same file. Only when every file has passed does the second pass create the tables
+/// and insert the rows, in one transaction, through one prepared INSERT whose parameters are bound
+/// with SQLite's C API on GRDB's statement handle (GRDB's `StatementArguments` would box every
+/// value). Values are parsed straight from the input buffer: nothing becomes a Swift `String`
+/// except JSON keys.
+struct Importer {
+    let studyRoot: URL
+    let progress: (@Sendable (ImportProgress) -> Void)?
+
+    func url(for path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : studyRoot.appendingPathComponent(path)
+    }
+
+    private func makeSource(_ input: ChunkedInput, format: DataFormat, knownColumns: [String]?, validating: Bool) throws
+        -> any RecordSource
+    {
+        switch format {
+        case .csv, .tsv: return try DelimitedSource(input: input, format: format, validatesUTF8: validating)
+        case .jsonl, .json: return JSONSource(input: input, format: format, knownColumns: knownColumns, validatesUTF8: validating)
+        }
+    }
+
+    /// The first pass: checks the file and infers its column types.
+    func scan(_ file: DatasetManifest.DataFile) throws -> FileScan {
+        let url = url(for: file.path)
+        guard let format = file.resolvedFormat else {
+            throw DatasetError.cannotRead(path: file.path, reason: "no format given and the extension implies none")
+        }
+        let before = try FileStamp(url: url, displayPath: file.path)
+        let hasher = BackgroundHash(url: url)
+        let input = try ChunkedInput(url: url, displayPath: file.path)
+        let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
+        let result = try infer(source, file: file, format: format)
+        let sha256 = try hasher.result(displayPath: file.path)
+        let after = try FileStamp(url: url, displayPath: file.path)
+        guard before == after else { throw DatasetError.changedDuringImport(path: file.path) }
+        if let overrides = file.columns {
+            let known = Set(result.columns.map { $0.lowercased() })
+            if let unknown = overrides.keys.sorted().first(where: { !known.contains($0.lowercased()) }) {
+                throw DatasetError.invalidData(SourceLocation(file: file.path), expected: "a column named '\(unknown)' (the manifest declares its type)",
+                                               found: "the columns \(result.columns.joined(separator: ", "))")
+            }
+        }
+        return FileScan(file: file, url: url, format: format, columns: result.columns, types: result.types,
+                        rows: result.rows, sha256: sha256, size: before.size, modified: before.modified)
+    }
+
+    private func infer<Source: RecordSource>(_ source: Source, file: DatasetManifest.DataFile, format: DataFormat) throws
+        -> (columns: [String], types: [ColumnType], rows: Int)
+    {
+        var overrides: [ColumnType?] = []
+        var seen: [ShapeSet] = []
+        let lowercasedOverrides = Dictionary((file.columns ?? [:]).map { ($0.key.lowercased(), $0.value) },
+                                             uniquingKeysWith: { first, _ in first })
+        var rows = 0
+        while try source.next() {
+            let columnCount = source.columnNames.count
+            while overrides.count < columnCount {
+                overrides.append(lowercasedOverrides[source.columnNames[overrides.count].lowercased()])
+                seen.append(ShapeSet())
+            }
+            for column in 0..<columnCount {
+                let value = source.value(at: column)
+                if let declared = overrides[column] {
+                    let shape = value.shape(readingStrings: true)
+                    guard fits(value, shape: shape, type: declared) else {
+                        throw DatasetError.valueDoesNotFitType(source.location(ofColumn: column), column: source.columnNames[column],
+                                                               type: declared, value: value.text)
+                    }
+                } else {
+                    seen[column].insert(value.shape(readingStrings: false))
+                }
+            }
+            rows += 1
+            if rows & 0x3FFF == 0 { report(file.path, .scanning, source.input, rows) }
+        }
+        report(file.path, .scanning, source.input, rows)
+        let columns = source.columnNames
+        while overrides.count < columns.count {
+            overrides.append(lowercasedOverrides[columns[overrides.count].lowercased()])
+            seen.append(ShapeSet())
+        }
+        if columns.isEmpty {
+            throw DatasetError.invalidData(SourceLocation(file: file.path), expected: "at least one object with a key",
+                                           found: "no columns")
+        }
+        let types = columns.indices.map { overrides[$0] ?? seen[$0].inferredType }
+        return (columns, types, rows)
+    }
+
+    /// The second pass: inserts a scanned file's rows into a table of `db`.
+    func insert(_ scan: FileScan, into db: Database) throws {
+        let columnList = zip(scan.columns, scan.types)
+            .map { "\(quoteIdentifier($0)) \($1.declaredType)" }.joined(separator: ", ")
+        try db.execute(sql: "CREATE TABLE \(quoteIdentifier(scan.file.table)) (\(columnList))")
+        let placeholders = Array(repeating: "?", count: scan.columns.count).joined(separator: ", ")
+        let statement = try db.makeStatement(sql: "INSERT INTO \(quoteIdentifier(scan.file.table)) VALUES (\(placeholders))")
+        let handle = statement.sqliteStatement
+        let connection = db.sqliteConnection
+        let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path)
+        let source = try makeSource(input, format: scan.format, knownColumns: scan.columns, validating: false)
+        guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
+        let types = scan.types
+        var rows = 0
+        while try source.next() {
+            for column in types.indices {
+                let value = source.value(at: column)
+                let parameter = Int32(column + 1)
+                guard try bind(value, type: types[column], to: handle, at: parameter) else {
+                    throw DatasetError.changedDuringImport(path: scan.file.path)
+                }
+            }
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(connection))
+                sqlite3_reset(handle)
+                throw DatasetError.sqlite(message)
+            }
+            sqlite3_reset(handle)
+            rows += 1
+            if rows & 0x3FFF == 0 { report(scan.file.path, .inserting, input, rows) }
+        }
+        report(scan.file.path, .inserting, input, rows)
+        guard rows == scan.rows, try FileStamp(url: scan.url, displayPath: scan.file.path) == FileStamp(size: scan.size, modified: scan.modified) else {
+            throw DatasetError.changedDuringImport(path: scan.file.path)
+        }
+    }
+
+    /// Binds one value as its column's type; false when it no longer fits (the file changed).
+    @inline(__always)
+    private func bind(_ value: FieldValue, type: ColumnType, to handle: OpaquePointer, at parameter: Int32) throws -> Bool {
+        let code: Int32
+        if value.kind == .null || (value.count == 0 && (value.kind == .text || type != .text)) {
+            code = sqlite3_bind_null(handle, parameter)
+        } else {
+            switch type {
+            case .text:
+                code = sqlite3_bind_text(handle, parameter, UnsafeRawPointer(value.bytes).assumingMemoryBound(to: CChar.self),
+                                         Int32(value.count), nil)
+            case .integer, .boolean:
+                if let flag = booleanValue(value.bytes, value.count) {
+                    code = sqlite3_bind_int64(handle, parameter, flag)
+                } else if let integer = parseInteger(value.bytes, value.count),
+                          type == .integer || integer == 0 || integer == 1 {
+                    code = sqlite3_bind_int64(handle, parameter, integer)
+                } else {
+                    return false
+                }
+            case .real:
+                if value.count < 16, let integer = parseInteger(value.bytes, value.count) {
+                    code = sqlite3_bind_double(handle, parameter, Double(integer))
+                } else if let real = parseReal(value.bytes, value.count) {
+                    code = sqlite3_bind_double(handle, parameter, real)
+                } else {
+                    return false
+                }
+            }
+        }
+        if code != SQLITE_OK { throw DatasetError.sqlite(String(cString: sqlite3_errstr(code))) }
+        return true
+    }
+
+    private func report(_ file: String, _ phase: ImportProgress.Phase, _ input: ChunkedInput, _ rows: Int) {
+        progress?(ImportProgress(file: file, phase: phase, bytesRead: input.bytesRead, totalBytes: input.totalBytes, rows: rows))
+    }
+}
+
+/// Whether a value may be stored in a column the manifest declares: integers also take the
+/// boolean words (as 0/1), reals take integers, booleans take 0 and 1, text takes anything.
+private func fits(_ value: FieldValue, shape: ValueShape, type: ColumnType) -> Bool {
+    switch (shape, type) {
+    case (.empty, _), (_, .text): return value.kind != .json || type == .text
+    case (.integer, .integer), (.boolean, .integer), (.integer, .real), (.real, .real), (.boolean, .boolean):
+        return true
+    case (.integer, .boolean):
+        return value.count == 1 && (value.bytes[0] == UInt8(ascii: "0") || value.bytes[0] == UInt8(ascii: "1"))
+    default: return false
+    }
+}
+
+/// The shapes seen in a column, and the type they add up to.
+private struct ShapeSet {
+    var integer = false, real = false, boolean = false, text = false
+
+    @inline(__always)
+    mutating func insert(_ shape: ValueShape) {
+        switch shape {
+        case .empty: break
+        case .integer: integer = true
+        case .real: real = true
+        case .boolean: boolean = true
+        case .text: text = true
+        }
+    }
+
+    /// Text if anything is text or booleans mix with numbers; else boolean, real, integer in that
+    /// order; a column with no values at all is text.
+    var inferredType: ColumnType {
+        if text || (boolean && (integer || real)) { return .text }
+        if boolean { return .boolean }
+        if real { return .real }
+        if integer { return .integer }
+        return .text
+    }
+}
+
+/// A double-quoted SQL identifier, with embedded quotes doubled.
+func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// A file's size and modification time, to notice a change cheaply.
+struct FileStamp: Equatable, Codable {
+    var size: Int64
+    var modified: Date?
+
+    init(size: Int64, modified: Date?) {
+        self.size = size
+        self.modified = modified
+    }
+
+    init(url: URL, displayPath: String) throws {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: url.path) } catch {
+            throw DatasetError.cannotRead(path: displayPath, reason: "no such file, or no permission to read it")
+        }
+        size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        modified = attributes[.modificationDate] as? Date
+    }
+}
+
+/// A SHA-256 computed on another thread while the first pass parses the same file.
+private final class BackgroundHash: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<String, any Error> = .success("")
+
+    init(url: URL) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.outcome = Result { try ContentHash.sha256(fileAt: url) }
+            self.done.signal()
+        }
+    }
+
+    func result(displayPath: String) throws -> String {
+        done.wait()
+        do { return try outcome.get() } catch {
+            throw DatasetError.cannotRead(path: displayPath, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,485 @@
+import Core
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// JSON Lines (one object per line) and JSON arrays of objects, read one object at a time.
+///
+/// Columns are the union of the objects' keys in first-seen order; a key an object lacks is NULL.
+/// Strings are unescaped, numbers and `true`/`false` keep their literal text, and nested arrays
+/// and objects are kept as their JSON text so SQLite's `json_extract` can reach into them. In a
+/// JSON array, each element's extent is found by a quick scan that tracks depth and strings, and
+/// only then is the element parsed in full, so the array never has to fit in memory.
+final class JSONSource: RecordSource {
+    private struct Slot {
+        var kind: FieldKind
+        var offset: Int
+        var count: Int
+    }
+
+    let input: ChunkedInput
+    private(set) var columnNames: [String]
+    private var columnIndex: [String: Int]
+    private let isArray: Bool
+    private let validatesUTF8: Bool
+    private let allowsNewColumns: Bool
+    private var slots: [Slot] = []
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity = 1 << 16
+    private var arenaCount = 0
+    /// Where `input.start` is in the file.
+    private var position = TextPosition()
+    private var recordPosition = TextPosition()
+    private var arrayStarted = false
+    private var arrayFinished = false
+    /// True when the last byte consumed outside whitespace was a ',' (so ']' would end a trailing comma).
+    private var lastSignificantWasComma = false
+
+    init(input: ChunkedInput, format: DataFormat, knownColumns: [String]?, validatesUTF8: Bool) {
+        self.input = input
+        isArray = format == .json
+        columnNames = knownColumns ?? []
+        columnIndex = Dictionary(uniqueKeysWithValues: columnNames.enumerated().map { ($1, $0) })
+        allowsNewColumns = knownColumns == nil
+        self.validatesUTF8 = validatesUTF8
+        arena = UnsafeMutablePointer<UInt8>.allocate(capacity: arenaCapacity)
+    }
+
+    deinit { arena.deallocate() }
+
+    func value(at column: Int) -> FieldValue {
+        guard column < slots.count else { return FieldValue(kind: .null, bytes: UnsafePointer(arena), count: 0) }
+        let slot = slots[column]
+        return FieldValue(kind: slot.kind, bytes: UnsafePointer(arena + slot.offset), count: slot.count)
+    }
+
+    func location(ofColumn column: Int) -> SourceLocation {
+        recordPosition.location(in: input.displayPath)
+    }
+
+    func next() throws -> Bool {
+        isArray ? try nextElement() : try nextLine()
+    }
+
+    // MARK: Framing
+
+    private func nextLine() throws -> Bool {
+        while true {
+            if input.start >= input.end, try !input.fill() { return false }
+            let available = input.end - input.start
+            let newline = memchr(input.base + input.start, 0x0A, available)
+                .map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: UInt8.self) - input.base }
+            guard newline != nil || input.isAtEnd else {
+                _ = try input.fill()
+                continue
+            }
+            let lineEnd = newline ?? input.end
+            var contentEnd = lineEnd
+            if contentEnd > input.start, input.base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let start = input.start
+            input.start = newline.map { $0 + 1 } ?? input.end
+            var blank = true
+            for index in start..<contentEnd where !isWhitespace(input.base[index]) {
+                blank = false
+                break
+            }
+            if !blank {
+                try parseRecord(from: start, to: contentEnd)
+            }
+            position.line += 1
+            position.column = 1
+            if !blank { return true }
+        }
+    }
+
+    private func nextElement() throws -> Bool {
+        if arrayFinished { return false }
+        try skipWhitespace()
+        if !arrayStarted {
+            guard input.start < input.end, input.base[input.start] == UInt8(ascii: "[") else {
+                throw framingError(expected: "a JSON array of objects starting with '['")
+            }
+            consume(1)
+            arrayStarted = true
+            try skipWhitespace()
+        } else {
+            guard input.start < input.end else { throw framingError(expected: "',' or ']'") }
+            let byte = input.base[input.start]
+            if byte == UInt8(ascii: ",") {
+                consume(1)
+                try skipWhitespace()
+            } else if byte != UInt8(ascii: "]") {
+                throw framingError(expected: "',' or ']' after an array element")
+            }
+        }
+        if input.start < input.end, input.base[input.start] == UInt8(ascii: "]") {
+            if lastSignificantWasComma { throw framingError(expected: "an object after ','") }
+            consume(1)
+            arrayFinished = true
+            try skipWhitespace()
+            if input.start < input.end { throw framingError(expected: "the end of the file after ']'") }
+            return false
+        }
+        guard input.start < input.end, input.base[input.start] == UInt8(ascii: "{") else {
+            throw framingError(expected: "an object ('{') as an array element")
+        }
+        var end: Int?
+        while true {
+            end = scanObjectEnd(from: input.start)
+            if end != nil || input.isAtEnd { break }
+            _ = try input.fill()
+        }
+        guard let end else {
+            throw DatasetError.invalidData(position.location(in: input.displayPath),
+                                           expected: "the end of the object that starts here", found: "the end of the file")
+        }
+        try parseRecord(from: input.start, to: end)
+        consume(end - input.start)
+        lastSignificantWasComma = false
+        return true
+    }
+
+    private func consume(_ count: Int) {
+        if count == 1 { lastSignificantWasComma = input.base[input.start] == UInt8(ascii: ",") }
+        position.advance(over: input.base, from: input.start, to: input.start + count)
+        input.start += count
+    }
+
+    private func skipWhitespace() throws {
+        while true {
+            while input.start < input.end, isWhitespace(input.base[input.start]) {
+                position.advance(over: input.base, from: input.start, to: input.start + 1)
+                input.start += 1
+            }
+            if input.start < input.end || input.isAtEnd { return }
+            _ = try input.fill()
+        }
+    }
+
+    private func framingError(expected: String) -> DatasetError {
+        let found = input.start < input.end ? describeByte(input.base[input.start]) : "the end of the file"
+        return .invalidData(position.location(in: input.displayPath), expected: expected, found: found)
+    }
+
+    /// The index just past the object starting at `start`, or nil if it continues past the buffer.
+    private func scanObjectEnd(from start: Int) -> Int? {
+        let bytes = input.base
+        var index = start, depth = 0, inString = false
+        while index < input.end {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { return index + 1 }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: Parsing one object
+
+    private func parseRecord(from start: Int, to end: Int) throws {
+        recordPosition = position
+        if validatesUTF8, let bad = firstInvalidUTF8(input.base, from: start, to: end) {
+            throw DatasetError.invalidData(
+                position.advanced(over: input.base, from: start, to: bad).location(in: input.displayPath),
+                expected: "UTF-8 text", found: "the byte 0x\(String(input.base[bad], radix: 16, uppercase: true))")
+        }
+        if arenaCapacity < end - start + 16 {
+            arena.deallocate()
+            arenaCapacity = max(arenaCapacity * 2, end - start + 16)
+            arena = UnsafeMutablePointer<UInt8>.allocate(capacity: arenaCapacity)
+        }
+        arenaCount = 0
+        for index in slots.indices { slots[index] = Slot(kind: .null, offset: 0, count: 0) }
+        var parser = Parser(bytes: input.base, index: start, end: end, recordStart: start, source: self)
+        try parser.parseTopObject()
+    }
+
+    fileprivate func column(named name: String) throws -> Int {
+        if let index = columnIndex[name] { return index }
+        guard allowsNewColumns else { throw DatasetError.changedDuringImport(path: input.displayPath) }
+        columnIndex[name] = columnNames.count
+        columnNames.append(name)
+        slots.append(Slot(kind: .null, offset: 0, count: 0))
+        return columnNames.count - 1
+    }
+
+    fileprivate func store(_ kind: FieldKind, column: Int, offset: Int, count: Int) {
+        while slots.count <= column { slots.append(Slot(kind: .null, offset: 0, count: 0)) }
+        slots[column] = Slot(kind: kind, offset: offset, count: count)
+    }
+
+    private struct Parser {
+        let bytes: UnsafeMutablePointer<UInt8>
+        var index: Int
+        let end: Int
+        let recordStart: Int
+        unowned let source: JSONSource
+
+        func fail(_ expected: String, at offset: Int? = nil) -> DatasetError {
+            let at = offset ?? index
+            let found = at < end ? describeByte(bytes[at]) : "the end of the record"
+            let location = source.recordPosition.advanced(over: bytes, from: recordStart, to: at)
+                .location(in: source.input.displayPath)
+            return .invalidData(location, expected: expected, found: found)
+        }
+
+        mutating func skipWhitespace() {
+            while index < end, isWhitespace(bytes[index]) { index += 1 }
+        }
+
+        mutating func expect(_ byte: UInt8, _ what: String) throws {
+            skipWhitespace()
+            guard index < end, bytes[index] == byte else { throw fail(what) }
+            index += 1
+        }
+
+        mutating func parseTopObject() throws {
+            try expect(UInt8(ascii: "{"), "a JSON object ('{')")
+            skipWhitespace()
+            if index < end, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw fail("a key in double quotes") }
+                    let keyStart = source.arenaCount
+                    try parseString()
+                    let key = String(decoding: UnsafeBufferPointer(start: source.arena + keyStart,
+                                                                   count: source.arenaCount - keyStart), as: UTF8.self)
+                    source.arenaCount = keyStart
+                    let column = try source.column(named: key)
+                    try expect(UInt8(ascii: ":"), "':' after the key")
+                    skipWhitespace()
+                    try parseMember(column: column)
+                    skipWhitespace()
+                    guard index < end else { throw fail("',' or '}'") }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
+                    guard bytes[index] == UInt8(ascii: "}") else { throw fail("',' or '}' after a value") }
+                    index += 1
+                    break
+                }
+            }
+            skipWhitespace()
+            guard index == end else { throw fail("the end of the object") }
+        }
+
+        mutating func parseMember(column: Int) throws {
+            guard index < end else { throw fail("a value") }
+            let start = index
+            let kind: FieldKind
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                let offset = source.arenaCount
+                try parseString()
+                source.store(.string, column: column, offset: offset, count: source.arenaCount - offset)
+                return
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                try skipValue(depth: 0)
+                kind = .json
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                try parseLiteral(bytes[index] == UInt8(ascii: "t") ? "true" : "false")
+                kind = .boolean
+            case UInt8(ascii: "n"):
+                try parseLiteral("null")
+                source.store(.null, column: column, offset: 0, count: 0)
+                return
+            default:
+                try parseNumber()
+                kind = .number
+            }
+            let offset = source.arenaCount
+            (source.arena + offset).update(from: bytes + start, count: index - start)
+            source.arenaCount += index - start
+            source.store(kind, column: column, offset: offset, count: index - start)
+        }
+
+        mutating func parseLiteral(_ literal: StaticString) throws {
+            let count = literal.utf8CodeUnitCount
+            guard end - index >= count, memcmp(bytes + index, literal.utf8Start, count) == 0 else {
+                throw fail("a JSON value (a string, number, object, array, true, false or null)")
+            }
+            index += count
+        }
+
+        mutating func parseNumber() throws {
+            let start = index
+            if index < end, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < end, bytes[index] &- 48 < 10 else {
+                throw fail("a JSON value (a string, number, object, array, true, false or null)", at: start)
+            }
+            if bytes[index] == UInt8(ascii: "0") {
+                index += 1
+            } else {
+                while index < end, bytes[index] &- 48 < 10 { index += 1 }
+            }
+            if index < end, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard index < end, bytes[index] &- 48 < 10 else { throw fail("a digit after the decimal point") }
+                while index < end, bytes[index] &- 48 < 10 { index += 1 }
+            }
+            if index < end, bytes[index] | 0x20 == UInt8(ascii: "e") {
+                index += 1
+                if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                guard index < end, bytes[index] &- 48 < 10 else { throw fail("a digit in the exponent") }
+                while index < end, bytes[index] &- 48 < 10 { index += 1 }
+            }
+        }
+
+        /// Parses a string at `index` (on its opening quote), writing its unescaped UTF-8 to the arena.
+        mutating func parseString() throws {
+            index += 1
+            let arena = source.arena
+            var count = source.arenaCount
+            while true {
+                guard index < end else { throw fail("a closing '\"' for the string") }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    break
+                }
+                if byte < 0x20 { throw fail("a character in the string (control characters must be escaped)") }
+                if byte != UInt8(ascii: "\\") {
+                    arena[count] = byte
+                    count += 1
+                    index += 1
+                    continue
+                }
+                guard index + 1 < end else { throw fail("an escape sequence") }
+                let escape = bytes[index + 1]
+                index += 2
+                let simple: UInt8?
+                switch escape {
+                case UInt8(ascii: "\""): simple = 0x22
+                case UInt8(ascii: "\\"): simple = 0x5C
+                case UInt8(ascii: "/"): simple = 0x2F
+                case UInt8(ascii: "b"): simple = 0x08
+                case UInt8(ascii: "f"): simple = 0x0C
+                case UInt8(ascii: "n"): simple = 0x0A
+                case UInt8(ascii: "r"): simple = 0x0D
+                case UInt8(ascii: "t"): simple = 0x09
+                case UInt8(ascii: "u"): simple = nil
+                default: throw fail("an escape sequence (\\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)", at: index - 1)
+                }
+                if let simple {
+                    arena[count] = simple
+                    count += 1
+                    continue
+                }
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    guard end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        throw fail("a low surrogate '\\uDC00'...'\\uDFFF' after a high surrogate")
+                    }
+                    index += 2
+                    let low = try hex4()
+                    guard low >= 0xDC00 && low < 0xE000 else { throw fail("a low surrogate", at: index - 6) }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    throw fail("a high surrogate before a low one", at: index - 6)
+                }
+                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! {
+                    arena[count] = unit
+                    count += 1
+                }
+            }
+            source.arenaCount = count
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard end - index >= 4 else { throw fail("four hexadecimal digits after \\u") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case 48...57: digit = byte - 48
+                case 65...70: digit = byte - 55
+                case 97...102: digit = byte - 87
+                default: throw fail("a hexadecimal digit after \\u")
+                }
+                value = value << 4 | UInt32(digit)
+                index += 1
+            }
+            return value
+        }
+
+        /// Checks a nested value without keeping it (its text is copied whole by the caller).
+        mutating func skipValue(depth: Int) throws {
+            guard depth < 512 else { throw fail("nesting at most 512 levels deep") }
+            skipWhitespace()
+            guard index < end else { throw fail("a value") }
+            let saved = source.arenaCount
+            defer { source.arenaCount = saved }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                index += 1
+                skipWhitespace()
+                if index < end, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return
+                }
+                while true {
+                    skipWhitespace()
+                    guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw fail("a key in double quotes") }
+                    try parseString()
+                    source.arenaCount = saved
+                    try expect(UInt8(ascii: ":"), "':' after the key")
+                    try skipValue(depth: depth + 1)
+                    skipWhitespace()
+                    guard index < end else { throw fail("',' or '}'") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    guard bytes[index] == UInt8(ascii: "}") else { throw fail("',' or '}'") }
+                    index += 1
+                    return
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                skipWhitespace()
+                if index < end, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                }
+                while true {
+                    try skipValue(depth: depth + 1)
+                    skipWhitespace()
+                    guard index < end else { throw fail("',' or ']'") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    guard bytes[index] == UInt8(ascii: "]") else { throw fail("',' or ']'") }
+                    index += 1
+                    return
+                }
+            case UInt8(ascii: "\""):
+                try parseString()
+            case UInt8(ascii: "t"): try parseLiteral("true")
+            case UInt8(ascii: "f"): try parseLiteral("false")
+            case UInt8(ascii: "n"): try parseLiteral("null")
+            default: try parseNumber()
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+}
