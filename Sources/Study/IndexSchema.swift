@@ -1,0 +1,99 @@
+import GRDB
+
+/// The schema of the derived index. Migrations are plain SQL and never change once shipped; since
+/// the index is derived, an index written by another schema is simply deleted and rebuilt.
+enum IndexSchema {
+    static let version = "1"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE source (
+                    path TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime INTEGER NOT NULL
+                );
+                CREATE TABLE problem (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+                    location TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                CREATE TABLE participant (
+                    id TEXT PRIMARY KEY,
+                    pseudonym TEXT,
+                    attributes TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE
+                );
+                CREATE TABLE transcript (
+                    id TEXT PRIMARY KEY,
+                    source TEXT NOT NULL UNIQUE REFERENCES source(path) ON DELETE CASCADE,
+                    preamble TEXT NOT NULL
+                );
+                CREATE TABLE turn (
+                    transcript TEXT NOT NULL REFERENCES transcript(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    speaker TEXT NOT NULL,
+                    is_interviewer INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    PRIMARY KEY (transcript, number)
+                );
+                CREATE TABLE code (
+                    id TEXT PRIMARY KEY,
+                    parent TEXT,
+                    name TEXT NOT NULL,
+                    definition TEXT,
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    line INTEGER NOT NULL
+                );
+                CREATE TABLE coding (
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    line INTEGER NOT NULL,
+                    coder TEXT NOT NULL,
+                    transcript TEXT NOT NULL,
+                    turn INTEGER NOT NULL,
+                    start INTEGER,
+                    "end" INTEGER,
+                    quote TEXT,
+                    code TEXT NOT NULL,
+                    memo TEXT,
+                    at TEXT,
+                    anchor TEXT NOT NULL DEFAULT 'pending' CHECK (anchor IN ('pending', 'exact', 'reanchored', 'orphaned')),
+                    anchor_turn INTEGER,
+                    anchor_start INTEGER,
+                    anchor_end INTEGER,
+                    anchor_reason TEXT,
+                    PRIMARY KEY (source, line)
+                );
+                CREATE INDEX coding_by_transcript ON coding(transcript);
+                CREATE INDEX coding_by_code ON coding(code);
+                CREATE TABLE paper (
+                    key TEXT NOT NULL,
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    line INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    title TEXT,
+                    authors TEXT,
+                    year INTEGER,
+                    doi TEXT,
+                    PRIMARY KEY (source, key)
+                );
+                CREATE INDEX paper_by_key ON paper(key);
+                CREATE TABLE claim (
+                    id TEXT PRIMARY KEY,
+                    source TEXT NOT NULL UNIQUE REFERENCES source(path) ON DELETE CASCADE,
+                    statement TEXT NOT NULL,
+                    metrics INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

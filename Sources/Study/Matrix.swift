@@ -1,0 +1,168 @@
+import Claims
+import Core
+import Datasets
+import Foundation
+import GRDB
+import Reports
+import Statistics
+
+/// One row of the claim-validation matrix: a claim and one of its metrics (or none).
+public struct MatrixRow: Sendable {
+    public var claim: Claim
+    public var metric: MetricSpec?
+    /// The claim's papers that are records of the study, and those that are not.
+    public var papers: [String]
+    public var unknownPapers: [String]
+    /// Participants with at least one anchored excerpt carrying one of the claim's codes.
+    public var supportingParticipants: [String]
+    public var participantCount: Int
+    public var dataset: String?
+    public var result: TestResult?
+    public var adjustedP: Double?
+    public var verdict: Verdict
+    /// Why the verdict is `error` or `not tested`, in plain words; notes on excluded rows otherwise.
+    public var reason: String?
+}
+
+/// The claim-validation matrix of a study (DESIGN §6): every claim and metric, its evidence, the
+/// statistical result and the verdict, with the provenance that makes it reproducible.
+public struct ClaimMatrix: Sendable {
+    public var title: String
+    public var rows: [MatrixRow]
+    public var correction: PValueCorrection
+    public var alpha: Double
+    /// The inputs of every dataset used: name, file or database, SHA-256.
+    public var datasetInputs: [(dataset: String, path: String, sha256: String)]
+    public var warnings: [String]
+}
+
+/// Builds the matrix: refreshes the index, prepares datasets, runs each metric's query and test,
+/// corrects the p-values across all tests of the matrix and decides the verdicts.
+public struct MatrixBuilder {
+    public let study: Study
+    public let index: StudyIndex
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(study: Study, index: StudyIndex, progress: (@Sendable (String) -> Void)? = nil) {
+        self.study = study
+        self.index = index
+        self.progress = progress
+    }
+
+    public func build() throws -> ClaimMatrix {
+        try index.requireNoErrors()
+        let claims = try index.claims()
+        var warnings: [String] = []
+        var datasets = DatasetSession(study: study, progress: progress)
+        let participantCount = try index.participantCount()
+        var rows: [MatrixRow] = []
+
+        for claim in claims {
+            let papers = try index.knownPapers(claim.sources.map(\.paper))
+            let unknown = claim.sources.map(\.paper).filter { !papers.contains($0) }
+            for key in unknown {
+                warnings.append("\(claim.location.file): claim \(claim.id) cites '\(key)', which is not a record in corpus/literature")
+            }
+            let support = try index.participants(withCodes: claim.codes)
+            let base = MatrixRow(claim: claim, metric: nil, papers: papers, unknownPapers: unknown,
+                                 supportingParticipants: support, participantCount: participantCount, dataset: nil,
+                                 result: nil, adjustedP: nil, verdict: .notTested,
+                                 reason: "no metric tests this claim yet")
+            if claim.metrics.isEmpty {
+                rows.append(base)
+                continue
+            }
+            for metric in claim.metrics {
+                var row = base
+                row.metric = metric
+                row.reason = nil
+                let datasetName = metric.dataset ?? study.settings.defaultDataset
+                row.dataset = datasetName
+                do {
+                    guard let datasetName else {
+                        throw MetricError("the metric names no dataset and triangulate.yaml sets no default_dataset")
+                    }
+                    progress?("claim \(claim.id), metric \(metric.id): querying \(datasetName)")
+                    let evaluation = try datasets.evaluate(metric, on: datasetName)
+                    row.result = evaluation.result
+                    row.reason = evaluation.note
+                } catch {
+                    row.verdict = .error
+                    let reason = (error as? LocatedError)?.message ?? String(describing: error)
+                    row.reason = reason
+                    warnings.append("\(metric.location): claim \(claim.id), metric \(metric.id): \(reason)")
+                }
+                rows.append(row)
+            }
+        }
+
+        let tested = rows.indices.filter { rows[$0].result != nil }
+        let adjusted = study.settings.correction.adjust(tested.map { rows[$0].result!.pValue })
+        for (position, rowIndex) in tested.enumerated() {
+            let metric = rows[rowIndex].metric!
+            let result = rows[rowIndex].result!
+            rows[rowIndex].adjustedP = adjusted[position]
+            let effect = metric.test == .binomial ? result.effect.value - (metric.p0 ?? 0.5) : result.effect.value
+            rows[rowIndex].verdict = Verdict.decide(
+                adjustedP: adjusted[position], alpha: metric.alpha ?? study.settings.alpha, effect: effect,
+                expectation: metric.expect, minEffect: metric.minEffect ?? 0)
+        }
+        return ClaimMatrix(title: study.settings.title, rows: rows, correction: study.settings.correction,
+                           alpha: study.settings.alpha, datasetInputs: datasets.inputs, warnings: warnings)
+    }
+}
+
+/// The datasets opened while building one matrix: each is prepared and opened once.
+struct DatasetSession {
+    let study: Study
+    let progress: (@Sendable (String) -> Void)?
+    private var connections: [String: QueryConnection] = [:]
+    private(set) var inputs: [(dataset: String, path: String, sha256: String)] = []
+
+    init(study: Study, progress: (@Sendable (String) -> Void)?) {
+        self.study = study
+        self.progress = progress
+    }
+
+    struct Evaluation {
+        var result: TestResult
+        var note: String?
+    }
+
+    mutating func evaluate(_ metric: MetricSpec, on name: String) throws -> Evaluation {
+        let connection = try open(name)
+        var samples: MetricSamples? = nil
+        try connection.stream(metric.query, columns: { columns in
+            samples = try MetricSamples(spec: metric, columns: columns)
+        }, row: { values in
+            try samples!.add(values.map(MetricCell.init))
+        })
+        guard let samples else { throw MetricError("the query returned no columns") }
+        let result = try samples.run()
+        var notes: [String] = []
+        if samples.skippedRows > 0 { notes.append("\(samples.skippedRows) rows with missing or non-numeric values left out") }
+        if samples.otherGroupRows > 0 { notes.append("\(samples.otherGroupRows) rows in other groups left out") }
+        return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+    }
+
+    private mutating func open(_ name: String) throws -> QueryConnection {
+        if let connection = connections[name] { return connection }
+        let manifest = try DatasetCatalog(study: study).manifest(named: name)
+        let prepared = try DatasetCatalog(study: study).prepare(manifest, progress: progress)
+        for input in prepared.inputs { inputs.append((name, input.path, input.sha256)) }
+        let connection = try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
+        connections[name] = connection
+        return connection
+    }
+}
+
+extension MetricCell {
+    init(_ value: DataValue) {
+        switch value {
+        case .null, .blob: self = .null
+        case .integer(let int): self = .number(Double(int))
+        case .real(let real): self = .number(real)
+        case .text(let text): self = .text(text)
+        }
+    }
+}

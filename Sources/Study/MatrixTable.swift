@@ -1,0 +1,140 @@
+import Claims
+import Foundation
+import Reports
+import Statistics
+
+/// The tool's version, printed in every provenance block.
+public enum TriangulateVersion {
+    public static let current = "0.1.0"
+}
+
+extension ClaimMatrix {
+    /// The matrix as a format-neutral table. `generatedOn`, when given, is the only date the
+    /// output carries: without it the same study always gives the same bytes.
+    public func table(generatedOn date: String? = nil) -> ReportTable {
+        var table = ReportTable(
+            title: "Claim-validation matrix: \(title)",
+            columns: [
+                Column(key: "id", header: "ID"),
+                Column(key: "claim", header: "Claim", wraps: true),
+                Column(key: "papers", header: "Papers", wraps: true),
+                Column(key: "interviews", header: "Interviews", alignment: .right),
+                Column(key: "metric", header: "Metric"),
+                Column(key: "n", header: "n", alignment: .right),
+                Column(key: "statistic", header: "Statistic", alignment: .right),
+                Column(key: "effect", header: "Effect (95% CI)", alignment: .right),
+                Column(key: "p_adjusted", header: "p (adj.)", alignment: .right),
+                Column(key: "verdict", header: "Verdict"),
+            ])
+        var notes: [String] = []
+        for row in rows {
+            let id = row.metric.map { "\(row.claim.id)/\($0.id)" } ?? row.claim.id
+            table.rows.append([
+                Cell(text: id, value: .string(id)),
+                Cell(row.claim.statement),
+                papersCell(row),
+                interviewsCell(row),
+                metricCell(row),
+                row.result.map { .integer($0.n) } ?? .empty,
+                row.result.map(statisticCell) ?? .empty,
+                row.result.map(effectCell) ?? .empty,
+                row.adjustedP.map { Cell.pValue($0) } ?? .empty,
+                Cell(row.verdict.rawValue),
+            ])
+            if let reason = row.reason {
+                notes.append("\(id) (\(row.verdict.rawValue)): \(reason).")
+            }
+        }
+        let testedCount = rows.filter { $0.result != nil }.count
+        notes.insert(contentsOf: [
+            "Interviews: participants with at least one excerpt coded with the claim's codes (or their sub-codes) / all participants.",
+            "p (adj.): \(correctionName) correction across the \(testedCount) test\(testedCount == 1 ? "" : "s") of this matrix; supported when p (adj.) < α = \(Self.plain(alpha)) (or the metric's own α), the effect has the predicted sign, and its size reaches the metric's min_effect.",
+        ], at: 0)
+        table.notes = notes
+        var provenance = [
+            ProvenanceItem(key: "tool", value: "triangulate \(TriangulateVersion.current)"),
+            ProvenanceItem(key: "correction", value: correction.rawValue),
+            ProvenanceItem(key: "alpha", value: Self.plain(alpha)),
+        ]
+        for input in datasetInputs {
+            provenance.append(ProvenanceItem(key: "dataset \(input.dataset)", value: "\(input.path) sha256:\(input.sha256)"))
+        }
+        if let date { provenance.append(ProvenanceItem(key: "generated", value: date)) }
+        table.provenance = provenance
+        return table
+    }
+
+    private var correctionName: String {
+        switch correction {
+        case .holm: return "Holm"
+        case .bonferroni: return "Bonferroni"
+        case .benjaminiHochberg: return "Benjamini-Hochberg"
+        case .none: return "no"
+        }
+    }
+
+    private func papersCell(_ row: MatrixRow) -> Cell {
+        let keys = row.papers + row.unknownPapers.map { "\($0)?" }
+        let text = keys.isEmpty ? "0" : "\(row.papers.count): \(keys.joined(separator: ", "))"
+        return Cell(text: text, value: .object([
+            "count": .integer(row.papers.count),
+            "keys": .array(row.papers.map(CellValue.string)),
+            "unknown": .array(row.unknownPapers.map(CellValue.string)),
+        ]))
+    }
+
+    private func interviewsCell(_ row: MatrixRow) -> Cell {
+        let text = row.claim.codes.isEmpty ? "" : "\(row.supportingParticipants.count)/\(row.participantCount)"
+        return Cell(text: text, value: row.claim.codes.isEmpty ? .null : .object([
+            "codes": .array(row.claim.codes.map(CellValue.string)),
+            "participants": .array(row.supportingParticipants.map(CellValue.string)),
+            "total": .integer(row.participantCount),
+        ]))
+    }
+
+    private func metricCell(_ row: MatrixRow) -> Cell {
+        guard let metric = row.metric else { return .empty }
+        let dataset = row.dataset ?? "?"
+        let sided = metric.oneSided ? ", one-sided" : ""
+        return Cell(text: "\(metric.test.rawValue) on \(dataset)\(sided)", value: .object([
+            "id": .string(metric.id),
+            "test": .string(metric.test.rawValue),
+            "dataset": row.dataset.map(CellValue.string) ?? .null,
+            "expect": .string(metric.expect.rawValue),
+            "alternative": .string(metric.alternative.rawValue),
+        ]))
+    }
+
+    private func statisticCell(_ result: TestResult) -> Cell {
+        var object: [String: CellValue] = ["name": .string(result.statisticName), "value": .number(result.statistic)]
+        if let df = result.degreesOfFreedom { object["df"] = .number(df) }
+        if let method = result.method { object["method"] = .string(method) }
+        return Cell(text: "\(result.statisticName) = \(Self.compact(result.statistic))", value: .object(object))
+    }
+
+    private func effectCell(_ result: TestResult) -> Cell {
+        let effect = result.effect
+        var text = "\(effect.name) = \(FixedDecimal.format(effect.value, digits: 3))"
+        var object: [String: CellValue] = ["name": .string(effect.name), "value": .number(effect.value)]
+        if let interval = effect.interval {
+            text += " [\(FixedDecimal.format(interval.lower, digits: 3)), \(FixedDecimal.format(interval.upper, digits: 3))]"
+            object["lower"] = .number(interval.lower)
+            object["upper"] = .number(interval.upper)
+            object["level"] = .number(interval.level)
+        }
+        return Cell(text: text, value: .object(object))
+    }
+
+    /// Counts (k, and U, which runs into the billions) and other whole or large statistics
+    /// without decimals; the rest with 3.
+    static func compact(_ value: Double) -> String {
+        let whole = value.rounded() == value || abs(value) >= 10_000
+        return FixedDecimal.format(value, digits: whole ? 0 : 3)
+    }
+
+    static func plain(_ value: Double) -> String {
+        var text = String(value)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+}

@@ -1,0 +1,94 @@
+import Core
+import Foundation
+
+/// A study folder: its settings and the places of its files (DESIGN §1).
+public struct Study: Sendable {
+    public let root: URL
+    public let settings: StudySettings
+
+    public init(root: URL) throws {
+        self.root = root.standardizedFileURL
+        let settingsURL = root.appendingPathComponent(StudySettings.fileName)
+        self.settings = try StudySettings.read(settingsURL, displayPath: StudySettings.fileName)
+    }
+
+    /// Finds the study containing `directory`: the nearest folder at or above it that holds a
+    /// `triangulate.yaml`.
+    public static func locate(from directory: URL) throws -> Study {
+        var current = directory.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: current.appendingPathComponent(StudySettings.fileName).path) {
+                return try Study(root: current)
+            }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { throw StudyError.notFound(searchedFrom: directory.path) }
+            current = parent
+        }
+    }
+
+    /// Creates the skeleton of a study in `directory` (which may exist, but must not hold a study).
+    @discardableResult
+    public static func initialize(at directory: URL, title: String?) throws -> Study {
+        let settingsURL = directory.appendingPathComponent(StudySettings.fileName)
+        if FileManager.default.fileExists(atPath: settingsURL.path) {
+            throw StudyError.alreadyExists(path: settingsURL.path)
+        }
+        let layout = StudyLayout(root: directory)
+        for folder in [layout.codebooks, layout.transcripts, layout.codings, layout.literature, layout.claims, layout.datasets] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        let name = title ?? directory.standardizedFileURL.lastPathComponent
+        try AtomicFile.write(
+            "# Settings of this study. Everything you decide lives as plain text in codebooks/ and corpus/;\n"
+            + "# .triangulate/ is derived and can be deleted at any time.\n"
+            + StudySettings(title: name).yamlText,
+            to: settingsURL)
+        let gitignore = directory.appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: gitignore.path) {
+            try AtomicFile.write("# Derived index and imported datasets: rebuilt by triangulate from the study's text files.\n.triangulate/\n", to: gitignore)
+        }
+        let participants = layout.participants
+        if !FileManager.default.fileExists(atPath: participants.path) {
+            try AtomicFile.write("id,pseudonym,role\n", to: participants)
+        }
+        return try Study(root: directory)
+    }
+
+    public var layout: StudyLayout { StudyLayout(root: root) }
+
+    /// A path relative to the study root, for messages and for files the study records.
+    public func relativePath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    /// Resolves a path the study records (relative to the root, or absolute).
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
+    /// Takes the study's lock: commands that record decisions hold it while they write.
+    public func lock() throws -> FileLock {
+        try FileLock(url: layout.derived.appendingPathComponent("lock"))
+    }
+}
+
+/// Where each kind of file lives in a study.
+public struct StudyLayout: Sendable {
+    public let root: URL
+    public var codebooks: URL { root.appendingPathComponent("codebooks") }
+    public var corpus: URL { root.appendingPathComponent("corpus") }
+    public var transcripts: URL { corpus.appendingPathComponent("transcripts") }
+    public var participants: URL { corpus.appendingPathComponent("participants.csv") }
+    public var codings: URL { corpus.appendingPathComponent("codings") }
+    public var literature: URL { corpus.appendingPathComponent("literature") }
+    public var claims: URL { corpus.appendingPathComponent("claims") }
+    public var datasets: URL { corpus.appendingPathComponent("datasets") }
+    public var derived: URL { root.appendingPathComponent(".triangulate") }
+    public var index: URL { derived.appendingPathComponent("index.sqlite") }
+
+    public func codingFile(for coder: String) -> URL { codings.appendingPathComponent("\(coder).jsonl") }
+    public func claimFile(for id: String) -> URL { claims.appendingPathComponent("\(id).yaml") }
+    public func manifest(for dataset: String) -> URL { datasets.appendingPathComponent("\(dataset).yaml") }
+}

@@ -1,0 +1,237 @@
+import ArgumentParser
+import Core
+import Datasets
+import Foundation
+import Study
+
+extension Datasets.DataFormat: ExpressibleByArgument {}
+
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Import, attach, describe and query the datasets that metrics test claims on.",
+        discussion: """
+            A dataset is described by corpus/datasets/NAME.yaml: either files imported into a derived SQLite database \
+            (.triangulate/datasets/NAME.sqlite, rebuilt whenever a file's SHA-256 changes) or an existing SQLite \
+            database attached read-only and never copied. Queries can only read.
+
+            Examples:
+              triangulate dataset import hf-2022 data/models.csv --table models
+              triangulate dataset attach peatmoss ../PeaTMOSS.db
+              triangulate dataset query hf-2022 "SELECT has_card, COUNT(*) FROM models GROUP BY has_card"
+            """,
+        subcommands: [Import.self, Attach.self, List.self, Describe.self, Query.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a CSV, TSV, JSON or JSON Lines file as a dataset table.",
+            discussion: """
+                Streams the file into .triangulate/datasets/NAME.sqlite with inferred column types (integer, real, \
+                boolean, text) and records its path, SHA-256 and row count in corpus/datasets/NAME.yaml. Keep the \
+                file inside the study folder so the study replicates elsewhere.
+
+                Example:
+                  triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name (letters, digits, '.', '-', '_').") var name: String
+        @Argument(help: "The file to import.") var file: String
+        @Option(help: "The table to import into (default: the file's name).") var table: String?
+        @Option(help: "The file's format (default: from its extension).") var format: Datasets.DataFormat?
+        @Flag(help: "Replace an existing dataset of that name.") var replace = false
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            let path = study.relativePath(url)
+            if path.hasPrefix("/") {
+                Terminal.warning("\(file) is outside the study folder; the manifest records its absolute path, so copy it into the study for a replication package")
+            }
+            let tableName = table ?? Self.tableName(for: url)
+            let manifest = DatasetManifest(name: name, files: [.init(path: path, table: tableName, format: format)])
+            let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
+            Terminal.endProgress()
+            let rows = prepared.inputs.compactMap(\.rows).reduce(0, +)
+            Terminal.line("Imported \(rows) rows into \(name).\(tableName); manifest: \(study.relativePath(study.layout.manifest(for: name))).")
+        }
+
+        static func tableName(for url: URL) -> String {
+            var stem = url.deletingPathExtension()
+            if ["gz"].contains(url.pathExtension.lowercased()) { stem = stem.deletingPathExtension() }
+            let cleaned = stem.lastPathComponent.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "_" }
+            let name = String(cleaned)
+            return name.first?.isNumber == true ? "t_" + name : name
+        }
+    }
+
+    struct Attach: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an existing SQLite database, opened read-only and never copied.",
+            discussion: """
+                Records the database's path and SHA-256 in corpus/datasets/NAME.yaml.
+
+                Example:
+                  triangulate dataset attach peatmoss-ancient ../shared/data/hf/esem2024-ptm-quantify/PeaTMOSS_ANCIENT.db
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+        @Argument(help: "The SQLite database file.") var file: String
+        @Flag(help: "Replace an existing dataset of that name.") var replace = false
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            let manifest = DatasetManifest(name: name, database: study.relativePath(url))
+            let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
+            Terminal.endProgress()
+            let tables = try DatasetStore(studyRoot: study.root).open(prepared).describe()
+            Terminal.line("Attached \(name) (read-only): \(tables.map { "\($0.name) (\($0.rowCount) rows)" }.joined(separator: ", ")).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the study's datasets.",
+            discussion: "Example:\n  triangulate dataset list")
+
+        @OptionGroup var studyOptions: StudyOptions
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let catalog = DatasetCatalog(study: study)
+            if catalog.names().isEmpty { Terminal.note("No datasets yet: add one with 'triangulate dataset import' or 'attach'.") }
+            for name in catalog.names() {
+                let manifest = try catalog.manifest(named: name)
+                let what = manifest.database.map { "attached \($0)" }
+                    ?? (manifest.files ?? []).map { "\($0.table) ← \($0.path)" }.joined(separator: ", ")
+                Terminal.line("\(name)\t\(what)")
+            }
+        }
+    }
+
+    struct Describe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a dataset's tables, columns, types and row counts.",
+            discussion: "Example:\n  triangulate dataset describe hf-2022 --format json")
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+        @Option(help: "Output format.") var format: DataFormat = .text
+
+        struct Entry: Encodable {
+            var table: String
+            var kind: String
+            var rows: Int
+            var columns: [[String: String]]
+        }
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let connection = try DatasetAccess.open(name, in: study)
+            let tables = try connection.describe()
+            switch format {
+            case .json:
+                try JSONOutput.print(tables.map { table in
+                    Entry(table: table.name, kind: table.kind, rows: table.rowCount,
+                          columns: table.columns.map { ["name": $0.name, "type": $0.declaredType] })
+                })
+            case .text:
+                for table in tables {
+                    Terminal.line("\(table.name) (\(table.kind), \(table.rowCount) rows)")
+                    for column in table.columns { Terminal.line("  \(column.name)\t\(column.declaredType)") }
+                }
+            }
+        }
+    }
+
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a read-only SQL query on a dataset and print the rows.",
+            discussion: """
+                Anything but reading (INSERT, UPDATE, CREATE, ATTACH, PRAGMA settings…) is refused; queries stop \
+                after the manifest's query_timeout (60 s by default).
+
+                Example:
+                  triangulate dataset query hf-2022 "SELECT has_card, median FROM models" --format csv
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+        @Argument(help: "The SQL query.") var sql: String
+        @Option(help: "Output format: text (aligned), csv or json.") var format: RowFormat = .text
+        @Option(help: "Print at most this many rows (0 for all).") var limit = 100
+
+        enum RowFormat: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let connection = try DatasetAccess.open(name, in: study)
+            let result = try connection.query(sql, maxRows: limit > 0 ? limit : nil)
+            Terminal.output(RowPrinter.render(result, format: format))
+            if result.isTruncated {
+                Terminal.note("Showing the first \(limit) rows; pass --limit 0 for all.")
+            }
+        }
+    }
+}
+
+/// Opens a dataset for reading, importing it first when its files changed.
+enum DatasetAccess {
+    static func open(_ name: String, in study: Study) throws -> QueryConnection {
+        let catalog = DatasetCatalog(study: study)
+        let manifest = try catalog.manifest(named: name)
+        let prepared = try catalog.prepare(manifest, progress: Terminal.progress)
+        Terminal.endProgress()
+        return try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
+    }
+}
+
+/// Prints query results as an aligned table, CSV or JSON.
+enum RowPrinter {
+    static func render(_ result: QueryResult, format: DatasetCommand.Query.RowFormat) -> String {
+        let cells = result.rows.map { $0.map(text) }
+        switch format {
+        case .text:
+            var widths = result.columns.map { $0.count }
+            for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(cell.count, 60)) } }
+            func line(_ values: [String]) -> String {
+                values.enumerated().map { i, v in
+                    let shown = v.count > 60 ? String(v.prefix(59)) + "…" : v
+                    return shown.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+            }
+            return line(result.columns) + line(widths.map { String(repeating: "-", count: $0) }) + cells.map(line).joined()
+        case .csv:
+            func field(_ v: String) -> String {
+                v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+            }
+            return ([result.columns] + cells).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+        case .json:
+            let objects = result.rows.map { row in
+                "  {" + zip(result.columns, row).map { "\(JSONText.string($0)): \(json($1))" }.joined(separator: ", ") + "}"
+            }
+            return "[\n" + objects.joined(separator: ",\n") + (objects.isEmpty ? "]\n" : "\n]\n")
+        }
+    }
+
+    static func text(_ value: DataValue) -> String {
+        switch value {
+        case .null: return ""
+        case .integer(let v): return String(v)
+        case .real(let v): return String(v)
+        case .text(let v): return v
+        case .blob(let data): return "<\(data.count) bytes>"
+        }
+    }
+
+    static func json(_ value: DataValue) -> String {
+        switch value {
+        case .null, .blob: return "null"
+        case .integer(let v): return String(v)
+        case .real(let v): return v.isFinite ? String(v) : "null"
+        case .text(let v): return JSONText.string(v)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Reports
+import Study
+import TestSupport
+import XCTest
+
+/// The demo study shipped at the repository root: its matrix must match SciPy's numbers
+/// (tools/demo/reference_matrix.py) and the committed golden Markdown.
+final class DemoStudyTests: XCTestCase {
+    /// A copy of the demo study, so the tests never write into the repository.
+    func demoCopy() throws -> URL {
+        let root = TestPaths.repositoryRoot
+        let copy = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("demo")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for item in ["triangulate.yaml", "codebooks", "corpus"] {
+            try FileManager.default.copyItem(at: root.appendingPathComponent(item), to: copy.appendingPathComponent(item))
+        }
+        return copy
+    }
+
+    func demoMatrix() throws -> ClaimMatrix {
+        let study = try Study(root: try demoCopy())
+        let (index, _) = try StudyIndex.open(study)
+        return try MatrixBuilder(study: study, index: index).build()
+    }
+
+    func testNumbersMatchSciPy() throws {
+        let url = TestPaths.repositoryRoot.appendingPathComponent("Tests/StudyTests/Fixtures/demo-reference.json")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let metrics = reference["metrics"] as! [String: [String: Any]]
+        let matrix = try demoMatrix()
+        let tested = matrix.rows.filter { $0.result != nil }
+        XCTAssertEqual(tested.count, metrics.count)
+        for row in tested {
+            let key = "\(row.claim.id)/\(row.metric!.id)"
+            let expected = try XCTUnwrap(metrics[key], "no SciPy reference for \(key)")
+            let result = row.result!
+            XCTAssertEqual(result.n, expected["n"] as! Int, key)
+            for (name, actual) in [("statistic", result.statistic), ("p_value", result.pValue), ("effect", result.effect.value),
+                                   ("lower", result.effect.interval!.lower), ("upper", result.effect.interval!.upper),
+                                   ("p_adjusted", row.adjustedP!)] {
+                let wanted = (expected[name] as! NSNumber).doubleValue
+                let tolerance = max(1e-9 * abs(wanted), 1e-300)
+                XCTAssertEqual(actual, wanted, accuracy: tolerance, "\(key) \(name)")
+            }
+        }
+    }
+
+    func testVerdictsAndInterviewColumn() throws {
+        let matrix = try demoMatrix()
+        let verdicts = Dictionary(uniqueKeysWithValues: matrix.rows.map { ($0.metric.map { "\($0.id)" } ?? $0.claim.id, $0.verdict) })
+        XCTAssertEqual(verdicts["C1a"], .supported)
+        XCTAssertEqual(verdicts["C2a"], .supported)
+        XCTAssertEqual(verdicts["C3a"], .supported)
+        XCTAssertEqual(verdicts["C4a"], .supported)
+        for untested in ["C5", "C6", "C7"] { XCTAssertEqual(verdicts[untested], .notTested, untested) }
+        XCTAssertTrue(matrix.rows.allSatisfy { $0.participantCount == 4 })
+        XCTAssertTrue(matrix.rows.contains { !$0.supportingParticipants.isEmpty })
+        XCTAssertEqual(matrix.warnings, [])
+    }
+
+    /// Set TRIANGULATE_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate change.
+    func testMarkdownMatchesGolden() throws {
+        let text = MarkdownRenderer().render(try demoMatrix().table())
+        let golden = TestPaths.repositoryRoot.appendingPathComponent("Tests/StudyTests/Fixtures/demo-matrix.md")
+        if ProcessInfo.processInfo.environment["TRIANGULATE_UPDATE_GOLDEN"] == "1" {
+            try text.write(to: golden, atomically: true, encoding: .utf8)
+            throw XCTSkip("golden file rewritten")
+        }
+        XCTAssertEqual(text, try String(contentsOf: golden, encoding: .utf8))
+    }
+}
