@@ -48,7 +48,7 @@ extension ClaimMatrix {
         let testedCount = rows.filter { $0.result != nil }.count
         notes.insert(contentsOf: [
             "Interviews: participants with at least one excerpt coded with the claim's codes (or their sub-codes) / all participants.",
-            "p (adj.): \(correctionName) correction across the \(testedCount) test\(testedCount == 1 ? "" : "s") of this matrix; supported when p (adj.) < α = \(Self.plain(alpha)) (or the metric's own α), the effect has the predicted sign, and its size reaches the metric's min_effect.",
+            "p (adj.): \(correctionName) correction across the \(testedCount) test\(testedCount == 1 ? "" : "s") of this matrix; supported when p (adj.) < alpha = \(Self.plain(alpha)) (or the metric's own alpha), the effect has the predicted sign, and its size reaches the metric's min_effect.",
         ], at: 0)
         table.notes = notes
         var provenance = [

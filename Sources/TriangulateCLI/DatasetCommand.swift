@@ -83,7 +83,11 @@ struct DatasetCommand: ParsableCommand {
         func run() throws {
             let study = try studyOptions.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-            let manifest = DatasetManifest(name: name, database: study.relativePath(url))
+            let path = study.relativePath(url)
+            if path.hasPrefix("/") {
+                Terminal.note("note: \(file) stays outside the study and is never copied; the manifest records its absolute path and SHA-256, so name where to get it in the manifest's source: for a replication package")
+            }
+            let manifest = DatasetManifest(name: name, database: path)
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
             let tables = try DatasetStore(studyRoot: study.root).open(prepared).describe()

@@ -41,6 +41,9 @@ struct MatrixCommand: ParsableCommand {
         let matrix = try MatrixBuilder(study: study, index: index, progress: Terminal.progress).build()
         Terminal.endProgress()
         for warning in matrix.warnings { Terminal.warning(warning) }
+        if matrix.rows.isEmpty {
+            Terminal.note("The study has no claims yet: add one with 'triangulate claim add' (see 'triangulate claim add --help').")
+        }
         let today = date ? ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]) : nil
         let text = format.renderer.render(matrix.table(generatedOn: today))
         try Terminal.write(text, to: output)

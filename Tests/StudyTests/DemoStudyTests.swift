@@ -69,4 +69,35 @@ final class DemoStudyTests: XCTestCase {
         }
         XCTAssertEqual(text, try String(contentsOf: golden, encoding: .utf8))
     }
+
+    /// The issue's acceptance check: the LaTeX matrix compiles inside a minimal document with
+    /// booktabs (skipped where pdflatex is not installed).
+    func testLaTeXCompilesWithPdflatex() throws {
+        guard let pdflatex = ["/usr/bin/pdflatex", "/usr/local/bin/pdflatex"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("pdflatex is not installed; the LaTeX compile check was skipped")
+        }
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let table = LaTeXRenderer().render(try demoMatrix().table())
+        let document = """
+            \\documentclass{article}
+            \\usepackage[T1]{fontenc}
+            \\usepackage{booktabs,tabularx}
+            \\begin{document}
+            \(table)
+            \\end{document}
+
+            """
+        try document.write(to: folder.appendingPathComponent("matrix.tex"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: pdflatex)
+        process.arguments = ["-interaction=nonstopmode", "-halt-on-error", "matrix.tex"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let log = (try? String(contentsOf: folder.appendingPathComponent("matrix.log"), encoding: .utf8)) ?? ""
+        XCTAssertEqual(process.terminationStatus, 0, log.split(separator: "\n").filter { $0.hasPrefix("!") }.joined(separator: "\n"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("matrix.pdf").path))
+    }
 }
