@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
@@ -30,13 +31,14 @@ let package = Package(
         .target(name: "Core", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Transcripts", dependencies: ["Core"]),
+        .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
         .target(name: "Coding", dependencies: ["Core", "YAMLSupport"]),
         .target(name: "Literature", dependencies: ["Core"]),
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
+        .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Datasets", dependencies: [
-            "Core",
+            "Core", "SystemZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
