@@ -26,6 +26,7 @@ let package = Package(
         ]),
         .target(name: "Study", dependencies: [
             "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Prioritization",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Core", dependencies: [
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "Literature", dependencies: ["Core"]),
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Prioritization"),
         .target(name: "Datasets", dependencies: [
             "Core", "SystemZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
+                    exclude: ["make_reference.py", "tfidf_reference.json"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], resources: [.copy("Golden")]),
     ],
     swiftLanguageModes: [.v6]
