@@ -25,16 +25,19 @@ public struct Claim: Sendable, Equatable {
     /// Interview evidence: full code ids; a parent code covers its children.
     public var codes: [String]
     public var metrics: [MetricSpec]
+    /// How the metrics' verdicts combine into the claim's.
+    public var rule: ClaimRule
     public var note: String?
     public var location: SourceLocation
 
     public init(id: String, statement: String, sources: [PaperSource] = [], codes: [String] = [],
-                metrics: [MetricSpec] = [], note: String? = nil, location: SourceLocation) {
+                metrics: [MetricSpec] = [], rule: ClaimRule = .all, note: String? = nil, location: SourceLocation) {
         self.id = id
         self.statement = statement
         self.sources = sources
         self.codes = codes
         self.metrics = metrics
+        self.rule = rule
         self.note = note
         self.location = location
     }
@@ -50,7 +53,7 @@ extension Claim {
     }
 
     static func parse(_ document: YAMLValue) throws -> Claim {
-        let fields = try document.fields("a claim", allowed: ["id", "statement", "sources", "codes", "metrics", "note"])
+        let fields = try document.fields("a claim", allowed: ["id", "statement", "sources", "codes", "metrics", "rule", "note"])
         let idValue = try fields.required("id")
         let id = try fields.requiredString("id")
         guard Claim.isValidId(id) else {
@@ -66,12 +69,21 @@ extension Claim {
         for (metric, value) in zip(metrics, try fields.list("metrics")) where !seen.insert(metric.id).inserted {
             throw value.error("metric id '\(metric.id)' appears twice in this claim")
         }
+        var rule = ClaimRule.all
+        if let ruleValue = fields["rule"] {
+            let name = try ruleValue.string("'rule'")
+            guard let parsed = ClaimRule(rawValue: name) else {
+                throw ruleValue.error("expected rule to be one of all, any, majority, found '\(name)'")
+            }
+            rule = parsed
+        }
         return Claim(
             id: id,
             statement: try fields.requiredString("statement"),
             sources: sources,
             codes: try fields.strings("codes"),
             metrics: metrics,
+            rule: rule,
             note: try fields.string("note"),
             location: document.location)
     }
@@ -100,7 +112,19 @@ extension Claim {
             writer.key("metrics")
             for metric in metrics { metric.write(to: &writer) }
         }
+        if rule != .all { writer.raw("rule", rule.rawValue) }
         if let note { writer.scalar("note", note) }
         return writer.text
+    }
+}
+
+extension Claim {
+    /// Where each of the claim's codes is written in its file, for rewriting them in place.
+    public static func codeLocations(in text: String, file: String) throws -> [(code: String, location: SourceLocation)] {
+        let document = try YAMLValue.parse(text, file: file)
+        guard let codes = try document.fields("a claim", allowed: ["id", "statement", "sources", "codes", "metrics", "rule", "note"])["codes"] else {
+            return []
+        }
+        return try codes.list("'codes'").map { (try $0.string("a code"), $0.location) }
     }
 }

@@ -7,9 +7,9 @@ public enum MetricCell: Sendable, Equatable {
     case number(Double)
     case text(String)
 
-    /// The value as a group label: integral numbers without a decimal point, so `grp` values
-    /// 1 and 1.0 both match `groups: [1, 0]`.
-    var groupKey: String? {
+    /// The value as a group or category label: integral numbers without a decimal point, so
+    /// `grp` values 1 and 1.0 both match `groups: [1, 0]`.
+    var label: String? {
         switch self {
         case .null: return nil
         case .text(let text): return text
@@ -38,17 +38,25 @@ public struct MetricError: Error, Sendable, Equatable, CustomStringConvertible {
 /// million rows never holds a million row objects.
 public struct MetricSamples {
     public let spec: MetricSpec
-    private let indices: [Int]
-    private var first: [Double] = []
-    private var second: [Double] = []
+    private var indices: [Int] = []
+    private var countsGiven = false
+    private var x: [Double] = []
+    private var y: [Double] = []
+    /// Group label → values, in order of first appearance.
+    private var groupOrder: [String] = []
+    private var groupValues: [String: [Double]] = [:]
+    /// (a, b) → count.
+    private var cells: [String: [String: Int]] = [:]
+    private var aOrder: [String] = []
+    private var bOrder: [String] = []
     private var successes = 0
     private var trials = 0
-    private var countRows = false
+    private var singleValue: Double?
+    private var rowsSeen = 0
     /// Rows left out because a needed value was missing or not a number.
     public private(set) var skippedRows = 0
-    /// Rows whose group is neither of the metric's two groups.
+    /// Rows whose group is not one of the metric's groups.
     public private(set) var otherGroupRows = 0
-    private var sawSummaryRow = false
 
     /// Checks the query's columns against what the test expects.
     public init(spec: MetricSpec, columns: [String]) throws {
@@ -58,19 +66,27 @@ public struct MetricSamples {
             let found = names.compactMap { lowered.firstIndex(of: $0) }
             return found.count == names.count ? found : nil
         }
-        let expected: [String]
-        switch spec.test {
-        case .spearman: expected = ["x", "y"]
-        case .mannWhitney, .welchT: expected = ["grp", "value"]
-        case .binomial:
-            if let found = find(["successes", "trials"]) {
-                indices = found
-                return
+        var found: [Int]?
+        switch spec.test.shape {
+        case .pairs: found = find(["x", "y"])
+        case .groups: found = find(["grp", "value"])
+        case .categories:
+            if let withCounts = find(["a", "b", "count"]) {
+                found = withCounts
+                countsGiven = true
+            } else {
+                found = find(["a", "b"])
             }
-            expected = ["value"]
-            countRows = true
+        case .proportion:
+            if let summary = find(["successes", "trials"]) {
+                found = summary
+                countsGiven = true
+            } else {
+                found = find(["value"])
+            }
+        case .single: found = find(["value"])
         }
-        guard let found = find(expected) else {
+        guard let found else {
             let got = columns.isEmpty ? "no columns" : columns.joined(separator: ", ")
             throw MetricError("a \(spec.test.rawValue) test expects the query to return columns \(spec.test.expectedColumns); it returned \(got)")
         }
@@ -78,72 +94,152 @@ public struct MetricSamples {
     }
 
     public mutating func add(_ row: [MetricCell]) throws {
-        switch spec.test {
-        case .spearman:
-            guard let x = row[indices[0]].number, let y = row[indices[1]].number else { skippedRows += 1; return }
-            first.append(x)
-            second.append(y)
-        case .mannWhitney, .welchT:
-            guard let group = row[indices[0]].groupKey, let value = row[indices[1]].number else { skippedRows += 1; return }
-            if group == spec.groups?[0] {
-                first.append(value)
-            } else if group == spec.groups?[1] {
-                second.append(value)
-            } else {
+        rowsSeen += 1
+        switch spec.test.shape {
+        case .pairs:
+            guard let a = row[indices[0]].number, let b = row[indices[1]].number else { skippedRows += 1; return }
+            x.append(a)
+            y.append(b)
+        case .groups:
+            guard let group = row[indices[0]].label, let value = row[indices[1]].number else { skippedRows += 1; return }
+            if let wanted = spec.groups, !wanted.contains(group) {
                 otherGroupRows += 1
+                return
             }
-        case .binomial where countRows:
+            if groupValues[group] == nil { groupOrder.append(group) }
+            groupValues[group, default: []].append(value)
+        case .categories:
+            guard let a = row[indices[0]].label, let b = row[indices[1]].label else { skippedRows += 1; return }
+            var count = 1
+            if countsGiven {
+                guard let value = row[indices[2]].number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
+                    throw MetricError("a \(spec.test.rawValue) test's count column holds whole numbers of 0 or more; found \(row[indices[2]])")
+                }
+                count = whole
+            }
+            if let groups = spec.groups, !groups.contains(a) { otherGroupRows += 1; return }
+            if let levels = spec.levels, !levels.contains(b) { otherGroupRows += 1; return }
+            if cells[a] == nil { aOrder.append(a) }
+            if !bOrder.contains(b) { bOrder.append(b) }
+            cells[a, default: [:]][b, default: 0] += count
+        case .proportion where countsGiven:
+            guard rowsSeen == 1 else {
+                throw MetricError("a binomial test with successes and trials expects one row; the query returned more")
+            }
+            guard let s = row[indices[0]].number, let t = row[indices[1]].number,
+                  let si = Int(exactly: s), let ti = Int(exactly: t) else {
+                throw MetricError("a binomial test expects whole numbers of successes and trials")
+            }
+            successes = si
+            trials = ti
+        case .proportion:
             guard let value = row[indices[0]].number else { skippedRows += 1; return }
             guard value == 0 || value == 1 else {
                 throw MetricError("a binomial test's value column holds 0 or 1 for each case; found \(value)")
             }
             trials += 1
             successes += Int(value)
-        case .binomial:
-            guard !sawSummaryRow else {
-                throw MetricError("a binomial test with successes and trials expects one row; the query returned more")
-            }
-            sawSummaryRow = true
-            guard let s = row[indices[0]].number, let t = row[indices[1]].number,
-                  s.rounded() == s, t.rounded() == t, let si = Int(exactly: s), let ti = Int(exactly: t) else {
-                throw MetricError("a binomial test expects whole numbers of successes and trials")
-            }
-            successes = si
-            trials = ti
+        case .single:
+            guard rowsSeen == 1 else { throw MetricError("a threshold metric expects one row with one value; the query returned more") }
+            guard let value = row[indices[0]].number else { throw MetricError("a threshold metric's value is missing or not a number") }
+            singleValue = value
         }
     }
 
     /// Runs the test on the collected samples.
     public func run() throws -> TestResult {
+        let alternative = spec.alternative
         do {
             switch spec.test {
-            case .spearman:
-                return try Correlation.spearman(first, second, alternative: spec.alternative)
+            case .spearman: return try Correlation.spearman(x, y, alternative: alternative)
+            case .pearson: return try Correlation.pearson(x, y, alternative: alternative)
+            case .kendall: return try Correlation.kendallTauB(x, y, alternative: alternative)
+            case .wilcoxon: return try Paired.wilcoxonSignedRank(x, y, alternative: alternative)
+            case .pairedT: return try Paired.pairedT(x, y, alternative: alternative)
             case .mannWhitney:
-                try requireGroups()
-                return try TwoSample.mannWhitneyU(first, second, alternative: spec.alternative)
+                let (a, b) = try twoGroups()
+                return try TwoSample.mannWhitneyU(a, b, alternative: alternative)
             case .welchT:
-                try requireGroups()
-                return try TwoSample.welchT(first, second, alternative: spec.alternative)
+                let (a, b) = try twoGroups()
+                return try TwoSample.welchT(a, b, alternative: alternative)
+            case .studentT:
+                let (a, b) = try twoGroups()
+                return try TwoSample.studentT(a, b, alternative: alternative)
+            case .kruskalWallis: return try KGroups.kruskalWallis(try kGroups())
+            case .anova: return try KGroups.oneWayANOVA(try kGroups())
+            case .chiSquare: return try Categorical.chiSquareIndependence(table(rows: nil, columns: nil))
+            case .fisher:
+                return try Categorical.fisherExact2x2(table(rows: spec.groups, columns: spec.levels), alternative: alternative)
             case .binomial:
-                return try Proportion.binomialTest(
-                    successes: successes, trials: trials, p0: spec.p0 ?? 0.5, alternative: spec.alternative)
+                return try Proportion.binomialTest(successes: successes, trials: trials, p0: spec.p0 ?? 0.5, alternative: alternative)
+            case .threshold:
+                guard let value = singleValue else { throw MetricError("the query returned no row") }
+                return TestResult(test: "threshold", n: 1, statisticName: "value", statistic: value, degreesOfFreedom: nil,
+                                  pValue: .nan, effect: EffectSize(name: "value", value: value, interval: nil), method: "descriptive")
             }
         } catch let error as CannotTest {
             throw MetricError("cannot test: \(error.reason)")
         }
     }
 
-    private func requireGroups() throws {
-        guard let groups = spec.groups else { return }
-        for (name, sample) in zip(groups, [first, second]) where sample.isEmpty {
+    private func twoGroups() throws -> ([Double], [Double]) {
+        let names = spec.groups ?? []
+        for name in names where groupValues[name] == nil {
             throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
+        }
+        return (groupValues[names[0]]!, groupValues[names[1]]!)
+    }
+
+    /// The groups in the metric's order when it names them, else sorted by label.
+    private func kGroups() throws -> [[Double]] {
+        let names = spec.groups ?? groupOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        for name in names where groupValues[name] == nil {
+            throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
+        }
+        return names.map { groupValues[$0]! }
+    }
+
+    /// The contingency table, rows and columns in the metric's order when given, else sorted.
+    private func table(rows: [String]?, columns: [String]?) throws -> [[Int]] {
+        let rowNames = rows ?? aOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        let columnNames = columns ?? bOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        if let rows { for name in rows where cells[name] == nil { throw MetricError("no rows have a = \(name)") } }
+        return rowNames.map { a in columnNames.map { b in cells[a]?[b] ?? 0 } }
+    }
+
+    /// The signed effect that the verdict compares with the expectation and `min_effect`.
+    public func directionalEffect(of result: TestResult) -> Double {
+        spec.directionalEffect(of: result)
+    }
+}
+
+extension MetricSpec {
+    /// The effect size itself, or: for a binomial test the observed proportion minus p0; for a
+    /// threshold the value minus the threshold; for Fisher's test the log odds ratio (so that
+    /// "greater" means an odds ratio above 1).
+    public func directionalEffect(of result: TestResult) -> Double {
+        switch test {
+        case .binomial: return result.effect.value - (p0 ?? 0.5)
+        case .threshold: return result.effect.value - (threshold ?? 0)
+        case .fisher: return log(result.effect.value)
+        default: return result.effect.value
         }
     }
 
-    /// The signed effect that the verdict compares with the expectation and `min_effect`:
-    /// the effect size itself, or for a binomial test the observed proportion minus p0.
-    public func directionalEffect(of result: TestResult) -> Double {
-        spec.test == .binomial ? result.effect.value - (spec.p0 ?? 0.5) : result.effect.value
+    /// The verdict of a tested metric, given its p-value adjusted across the matrix.
+    public func verdict(for result: TestResult, adjustedP: Double?, studyAlpha: Double) -> Verdict {
+        let effect = directionalEffect(of: result)
+        if test == .threshold {
+            let holds: Bool
+            switch expect {
+            case .atLeast: holds = effect >= 0
+            case .less: holds = effect < 0
+            default: holds = effect > 0
+            }
+            return holds ? .supported : .contradicted
+        }
+        guard let adjustedP else { return .error }
+        return Verdict.decide(adjustedP: adjustedP, alpha: alpha ?? studyAlpha, effect: effect, expectation: expect,
+                              minEffect: minEffect ?? 0)
     }
 }

@@ -5,25 +5,64 @@ import YAMLSupport
 
 /// The statistical test a metric runs; each expects particular columns from its query.
 public enum TestKind: String, Sendable, CaseIterable {
-    case spearman
+    case spearman, pearson, kendall
     case mannWhitney = "mann-whitney"
     case welchT = "welch-t"
+    case studentT = "student-t"
+    case wilcoxon
+    case pairedT = "paired-t"
+    case kruskalWallis = "kruskal-wallis"
+    case anova
+    case chiSquare = "chi-square"
+    case fisher
     case binomial
+    case threshold
+
+    /// What the query's rows must look like for this test.
+    public enum Shape: Sendable {
+        /// Columns x and y, one row per unit (correlations; paired tests compare x with y).
+        case pairs
+        /// Columns grp and value, one row per unit.
+        case groups
+        /// Columns a and b (one row per case), or a, b and count.
+        case categories
+        /// Columns successes and trials (one row), or value (0 or 1, one row per case).
+        case proportion
+        /// One row with a column value.
+        case single
+    }
+
+    public var shape: Shape {
+        switch self {
+        case .spearman, .pearson, .kendall, .wilcoxon, .pairedT: return .pairs
+        case .mannWhitney, .welchT, .studentT, .kruskalWallis, .anova: return .groups
+        case .chiSquare, .fisher: return .categories
+        case .binomial: return .proportion
+        case .threshold: return .single
+        }
+    }
 
     /// The column sets the query may return, in words for error messages.
     public var expectedColumns: String {
-        switch self {
-        case .spearman: return "x, y"
-        case .mannWhitney, .welchT: return "grp, value"
-        case .binomial: return "successes, trials (one row) or value (one row per case, 0 or 1)"
+        switch shape {
+        case .pairs: return "x, y"
+        case .groups: return "grp, value"
+        case .categories: return "a, b (one row per case) or a, b, count"
+        case .proportion: return "successes, trials (one row) or value (one row per case, 0 or 1)"
+        case .single: return "value (one row)"
         }
     }
+
+    /// Tests that compare exactly two groups and so need `groups: [first, second]`.
+    var isTwoGroup: Bool { self == .mannWhitney || self == .welchT || self == .studentT }
 
     /// The expectations that make sense for this test.
     var allowedExpectations: [Expectation] {
         switch self {
-        case .spearman: return [.positive, .negative, .different]
-        case .mannWhitney, .welchT, .binomial: return [.greater, .less, .different]
+        case .spearman, .pearson, .kendall: return [.positive, .negative, .different]
+        case .kruskalWallis, .anova, .chiSquare: return [.different]
+        case .threshold: return [.greater, .less, .atLeast]
+        case .mannWhitney, .welchT, .studentT, .wilcoxon, .pairedT, .fisher, .binomial: return [.greater, .less, .different]
         }
     }
 }
@@ -31,11 +70,13 @@ public enum TestKind: String, Sendable, CaseIterable {
 /// The direction a claim predicts.
 public enum Expectation: String, Sendable, CaseIterable {
     case greater, less, positive, negative, different
+    /// For a threshold: the value reaches the threshold.
+    case atLeast = "at-least"
 
     /// +1 when the claim predicts a positive directional effect, -1 for negative, 0 for any direction.
     public var sign: Int {
         switch self {
-        case .greater, .positive: return 1
+        case .greater, .positive, .atLeast: return 1
         case .less, .negative: return -1
         case .different: return 0
         }
@@ -54,11 +95,18 @@ public struct MetricSpec: Sendable, Equatable {
     /// under `expect: greater`.
     public var groups: [String]?
     public var alpha: Double?
-    /// The smallest absolute effect size that counts as support (rho, rank-biserial r, Cohen's d,
-    /// or for a binomial test the difference between the observed proportion and `p0`).
+    /// The smallest absolute effect size that counts as support: the test's effect size (rho,
+    /// r, tau-b, rank-biserial r, Cohen's d, Hedges' g, epsilon or eta squared, Cramér's V), for
+    /// Fisher's test the log odds ratio, for a binomial test the difference between the observed
+    /// proportion and `p0`, for a threshold the difference between the value and the threshold.
     public var minEffect: Double?
     /// The null proportion of a binomial test.
     public var p0: Double?
+    /// The value a threshold metric compares its one value with.
+    public var threshold: Double?
+    /// For Fisher's exact test: the two values of column b, in table order (the first group's
+    /// odds of the first level are compared with the second group's).
+    public var levels: [String]?
     /// One-sided tests run in the predicted direction; two-sided (the default) also lets the data
     /// contradict the claim.
     public var oneSided: Bool
@@ -67,7 +115,8 @@ public struct MetricSpec: Sendable, Equatable {
 
     public init(id: String, dataset: String? = nil, query: String, test: TestKind, expect: Expectation,
                 groups: [String]? = nil, alpha: Double? = nil, minEffect: Double? = nil, p0: Double? = nil,
-                oneSided: Bool = false, note: String? = nil, location: SourceLocation) {
+                threshold: Double? = nil, levels: [String]? = nil, oneSided: Bool = false, note: String? = nil,
+                location: SourceLocation) {
         self.id = id
         self.dataset = dataset
         self.query = query
@@ -77,12 +126,15 @@ public struct MetricSpec: Sendable, Equatable {
         self.alpha = alpha
         self.minEffect = minEffect
         self.p0 = p0
+        self.threshold = threshold
+        self.levels = levels
         self.oneSided = oneSided
         self.note = note
         self.location = location
     }
 
-    static let keys = ["id", "dataset", "query", "test", "expect", "groups", "alpha", "min_effect", "p0", "sided", "note"]
+    static let keys = ["id", "dataset", "query", "test", "expect", "groups", "levels", "alpha", "min_effect", "p0",
+                       "threshold", "sided", "note"]
 
     static func parse(_ value: YAMLValue) throws -> MetricSpec {
         let fields = try value.fields("a metric", allowed: keys)
@@ -98,15 +150,38 @@ public struct MetricSpec: Sendable, Equatable {
         }
         let groups = fields["groups"] == nil ? nil : try fields.strings("groups")
         if let groups, let groupsValue = fields["groups"] {
-            guard test == .mannWhitney || test == .welchT else {
-                throw groupsValue.error("'groups' belongs to two-group tests (mann-whitney, welch-t), not \(test.rawValue)")
-            }
-            guard groups.count == 2, groups[0] != groups[1] else {
-                throw groupsValue.error("expected two different group values, such as [1, 0], found \(groups.count) value(s)")
+            switch test {
+            case _ where test.isTwoGroup, .fisher:
+                guard groups.count == 2, groups[0] != groups[1] else {
+                    throw groupsValue.error("expected two different group values, such as [1, 0], found \(groups.count) value(s)")
+                }
+            case .kruskalWallis, .anova:
+                guard groups.count >= 2, Set(groups).count == groups.count else {
+                    throw groupsValue.error("expected two or more different group values, found \(groups.count) value(s)")
+                }
+            default:
+                throw groupsValue.error("'groups' belongs to group tests (mann-whitney, welch-t, student-t, kruskal-wallis, anova, fisher), not \(test.rawValue)")
             }
         }
-        if (test == .mannWhitney || test == .welchT) && groups == nil {
+        if test.isTwoGroup && groups == nil {
             throw value.error("a \(test.rawValue) metric needs 'groups: [first, second]' naming the two values of its grp column")
+        }
+        let levels = fields["levels"] == nil ? nil : try fields.strings("levels")
+        if let levels, let levelsValue = fields["levels"] {
+            guard test == .fisher else { throw levelsValue.error("'levels' belongs to fisher metrics, not \(test.rawValue)") }
+            guard levels.count == 2, levels[0] != levels[1] else {
+                throw levelsValue.error("expected the two values of column b, such as [yes, no], found \(levels.count) value(s)")
+            }
+        }
+        if test == .fisher && expect != .different && (groups == nil || levels == nil) {
+            throw value.error("a directional fisher metric needs 'groups: [a1, a2]' and 'levels: [b1, b2]' to say which odds ratio is predicted")
+        }
+        let threshold = try fields.double("threshold")
+        if test == .threshold && threshold == nil {
+            throw value.error("a threshold metric needs 'threshold:' (the value its one result is compared with)")
+        }
+        if let thresholdValue = fields["threshold"], test != .threshold {
+            throw thresholdValue.error("'threshold' belongs to threshold metrics, not \(test.rawValue)")
         }
         let alpha = try fields.double("alpha")
         if let alpha, !(alpha > 0 && alpha < 1), let alphaValue = fields["alpha"] {
@@ -128,6 +203,9 @@ public struct MetricSpec: Sendable, Equatable {
             case "two": oneSided = false
             case let other: throw sidedValue.error("expected sided to be 'one' or 'two', found '\(other)'")
             }
+            if oneSided && test == .threshold {
+                throw sidedValue.error("a threshold metric runs no test, so it has no sides")
+            }
             if oneSided && expect == .different {
                 throw sidedValue.error("a one-sided test needs a direction; 'expect: different' is two-sided")
             }
@@ -135,7 +213,8 @@ public struct MetricSpec: Sendable, Equatable {
         let query = try fields.requiredString("query")
         return MetricSpec(
             id: try fields.requiredString("id"), dataset: try fields.string("dataset"), query: query, test: test,
-            expect: expect, groups: groups, alpha: alpha, minEffect: minEffect, p0: p0, oneSided: oneSided,
+            expect: expect, groups: groups, alpha: alpha, minEffect: minEffect, p0: p0, threshold: threshold,
+            levels: levels, oneSided: oneSided,
             note: try fields.string("note"), location: value.location)
     }
 
@@ -149,6 +228,8 @@ public struct MetricSpec: Sendable, Equatable {
         if let alpha { writer.raw("alpha", "\(alpha)", indent: 4) }
         if let minEffect { writer.raw("min_effect", "\(minEffect)", indent: 4) }
         if let p0 { writer.raw("p0", "\(p0)", indent: 4) }
+        if let threshold { writer.raw("threshold", "\(threshold)", indent: 4) }
+        if let levels { writer.flowList("levels", levels, indent: 4) }
         if oneSided { writer.raw("sided", "one", indent: 4) }
         if let note { writer.scalar("note", note, indent: 4) }
     }

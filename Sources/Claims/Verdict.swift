@@ -24,4 +24,32 @@ public enum Verdict: String, Sendable, CaseIterable, Comparable {
         if expectation.sign != 0 && sign != expectation.sign { return .inconclusive }
         return abs(effect) >= minEffect ? .supported : .inconclusive
     }
+
+    /// A claim's verdict from its metrics' verdicts under the claim's rule.
+    public static func combine(_ verdicts: [Verdict], rule: ClaimRule) -> Verdict {
+        guard !verdicts.isEmpty else { return .notTested }
+        let supported = verdicts.filter { $0 == .supported }.count
+        let contradicted = verdicts.filter { $0 == .contradicted }.count
+        let errors = verdicts.filter { $0 == .error }.count
+        switch rule {
+        case .all:
+            if contradicted > 0 { return .contradicted }
+            if errors > 0 { return .error }
+            return supported == verdicts.count ? .supported : .inconclusive
+        case .any:
+            if supported > 0 { return .supported }
+            if contradicted > 0 { return .contradicted }
+            return errors == verdicts.count ? .error : .inconclusive
+        case .majority:
+            if 2 * supported > verdicts.count { return .supported }
+            if 2 * contradicted > verdicts.count { return .contradicted }
+            return errors == verdicts.count ? .error : .inconclusive
+        }
+    }
+}
+
+/// How a claim with several metrics is judged: all must support it (the default), any one, or
+/// more than half.
+public enum ClaimRule: String, Sendable, CaseIterable {
+    case all, any, majority
 }

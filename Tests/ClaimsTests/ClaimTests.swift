@@ -52,7 +52,7 @@ final class ClaimTests: XCTestCase {
     func testBadMetricsAreLocatedErrors() {
         let cases: [(String, String)] = [
             ("id: C1\nstatement: s\nmetrics:\n  - id: m\n    query: q\n    test: t-test\n    expect: greater\n",
-             "c.yaml:6:11: expected test to be one of spearman, mann-whitney, welch-t, binomial, found 't-test'"),
+             "c.yaml:6:11: expected test to be one of spearman, pearson, kendall, mann-whitney, welch-t, student-t, wilcoxon, paired-t, kruskal-wallis, anova, chi-square, fisher, binomial, threshold, found 't-test'"),
             ("id: C1\nstatement: s\nmetrics:\n  - id: m\n    query: q\n    test: spearman\n    expect: greater\n",
              "c.yaml:7:13: expected 'expect' for a spearman test to be one of positive, negative, different, found 'greater'"),
             ("id: C1\nstatement: s\nmetrics:\n  - id: m\n    query: q\n    test: welch-t\n    expect: less\n",
