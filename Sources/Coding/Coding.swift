@@ -105,7 +105,8 @@ public enum CodingFile {
         }
     }
 
-    static func parseLine(_ line: String, location: SourceLocation) throws -> Coding {
+    /// Parses one line of a codings file.
+    public static func parseLine(_ line: String, location: SourceLocation) throws -> Coding {
         let data = Data(line.utf8)
         let decoder = JSONDecoder()
         let record: Record

@@ -197,3 +197,42 @@ extension YAMLError {
         }
     }
 }
+
+/// Replaces one scalar in YAML text, located by its line and column, keeping everything else
+/// byte for byte (comments, layout, other quoting).
+public enum YAMLScalarEdit {
+    /// - Returns: the new text, or nil when the scalar at that place is not `expected`.
+    public static func replace(in text: String, line: Int, column: Int, expected: String, with newValue: String) -> String? {
+        var lines = text.components(separatedBy: "\n")
+        guard line >= 1, line <= lines.count else { return nil }
+        let scalars = Array(lines[line - 1].unicodeScalars)
+        let start = column - 1
+        guard start >= 0, start < scalars.count else { return nil }
+        var end = start
+        if scalars[start] == "\"" || scalars[start] == "'" {
+            let quote = scalars[start]
+            end = start + 1
+            while end < scalars.count {
+                if scalars[end] == quote {
+                    if quote == "'" && end + 1 < scalars.count && scalars[end + 1] == "'" { end += 2; continue }
+                    break
+                }
+                if quote == "\"" && scalars[end] == "\\" { end += 1 }
+                end += 1
+            }
+            guard end < scalars.count else { return nil }
+            end += 1
+            guard let node = try? Yams.compose(yaml: String(String.UnicodeScalarView(scalars[start..<end]))),
+                  node.string == expected else { return nil }
+        } else {
+            let wanted = Array(expected.unicodeScalars)
+            end = start + wanted.count
+            guard end <= scalars.count, Array(scalars[start..<end]) == wanted else { return nil }
+        }
+        var replaced = String.UnicodeScalarView(scalars[..<start])
+        replaced.append(contentsOf: YAMLWriter.quoted(newValue).unicodeScalars)
+        replaced.append(contentsOf: scalars[end...])
+        lines[line - 1] = String(replaced)
+        return lines.joined(separator: "\n")
+    }
+}
