@@ -14,6 +14,7 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
 public struct TurnView: Sendable, Codable, Equatable {
     public var number: Int
     public var speaker: String
+    public var interviewer: Bool
     public var text: String
     public var codes: [String]
 }
@@ -79,9 +80,10 @@ extension StudyIndex {
                 """, arguments: [transcript]) {
                 codes[row["anchor_turn"], default: []].append(row["code"])
             }
-            return try Row.fetchAll(db, sql: "SELECT number, speaker, text FROM turn WHERE transcript = ? ORDER BY number",
+            return try Row.fetchAll(db, sql: "SELECT number, speaker, is_interviewer, text FROM turn WHERE transcript = ? ORDER BY number",
                                     arguments: [transcript]).map {
-                TurnView(number: $0["number"], speaker: $0["speaker"], text: $0["text"], codes: codes[$0["number"]] ?? [])
+                TurnView(number: $0["number"], speaker: $0["speaker"], interviewer: $0["is_interviewer"], text: $0["text"],
+                         codes: codes[$0["number"]] ?? [])
             }
         }
     }

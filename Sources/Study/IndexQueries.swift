@@ -69,3 +69,21 @@ extension StudyIndex {
         }
     }
 }
+
+extension StudyIndex {
+    /// A turn's text; an error naming the transcript's turns when it has no such turn.
+    public func turnText(_ transcript: String, _ turn: Int) throws -> String {
+        try read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM transcript WHERE id = ?", arguments: [transcript]) ?? false else {
+                throw StudyError.unknown(kind: "transcript", name: transcript,
+                                         known: try String.fetchAll(db, sql: "SELECT id FROM transcript ORDER BY id"))
+            }
+            guard let text = try String.fetchOne(db, sql: "SELECT text FROM turn WHERE transcript = ? AND number = ?",
+                                                 arguments: [transcript, turn]) else {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn WHERE transcript = ?", arguments: [transcript]) ?? 0
+                throw StudyError.invalid("transcript \(transcript) has turns 1 to \(count); there is no turn \(turn)", at: nil)
+            }
+            return text
+        }
+    }
+}

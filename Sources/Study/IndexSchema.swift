@@ -94,6 +94,13 @@ enum IndexSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // Full-text search over turns. A standalone FTS5 table (not external content): the
+            // refresh deletes a transcript's rows before it reads the transcript again.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE turn_fts USING fts5(transcript UNINDEXED, number UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2');
+                """)
+        }
         return migrator
     }
 }

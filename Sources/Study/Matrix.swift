@@ -29,6 +29,8 @@ public struct MatrixRow: Sendable {
 public struct ClaimMatrix: Sendable {
     public var title: String
     public var rows: [MatrixRow]
+    /// The verdicts of claims with several metrics, combined under each claim's rule.
+    public var claimVerdicts: [(claim: String, rule: ClaimRule, verdict: Verdict)]
     public var correction: PValueCorrection
     public var alpha: Double
     /// The inputs of every dataset used: name, file or database, SHA-256.
@@ -99,16 +101,19 @@ public struct MatrixBuilder {
         let tested = rows.indices.filter { rows[$0].result != nil }
         let adjusted = study.settings.correction.adjust(tested.map { rows[$0].result!.pValue })
         for (position, rowIndex) in tested.enumerated() {
-            let metric = rows[rowIndex].metric!
-            let result = rows[rowIndex].result!
-            rows[rowIndex].adjustedP = adjusted[position]
-            let effect = metric.test == .binomial ? result.effect.value - (metric.p0 ?? 0.5) : result.effect.value
-            rows[rowIndex].verdict = Verdict.decide(
-                adjustedP: adjusted[position], alpha: metric.alpha ?? study.settings.alpha, effect: effect,
-                expectation: metric.expect, minEffect: metric.minEffect ?? 0)
+            let p = adjusted[position]
+            rows[rowIndex].adjustedP = p.isNaN ? nil : p
+            rows[rowIndex].verdict = rows[rowIndex].metric!.verdict(
+                for: rows[rowIndex].result!, adjustedP: rows[rowIndex].adjustedP, studyAlpha: study.settings.alpha)
         }
-        return ClaimMatrix(title: study.settings.title, rows: rows, correction: study.settings.correction,
-                           alpha: study.settings.alpha, datasetInputs: datasets.inputs, warnings: warnings)
+        var claimVerdicts: [(claim: String, rule: ClaimRule, verdict: Verdict)] = []
+        for claim in claims where claim.metrics.count > 1 {
+            let verdicts = rows.filter { $0.claim.id == claim.id }.map(\.verdict)
+            claimVerdicts.append((claim.id, claim.rule, Verdict.combine(verdicts, rule: claim.rule)))
+        }
+        return ClaimMatrix(title: study.settings.title, rows: rows, claimVerdicts: claimVerdicts,
+                           correction: study.settings.correction, alpha: study.settings.alpha,
+                           datasetInputs: datasets.inputs, warnings: warnings)
     }
 }
 

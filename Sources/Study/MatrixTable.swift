@@ -45,7 +45,10 @@ extension ClaimMatrix {
                 notes.append("\(id) (\(row.verdict.rawValue)): \(reason).")
             }
         }
-        let testedCount = rows.filter { $0.result != nil }.count
+        for claim in claimVerdicts {
+            notes.append("\(claim.claim) as a whole (\(claim.rule.rawValue) of its metrics must support it): \(claim.verdict.rawValue).")
+        }
+        let testedCount = rows.filter { $0.adjustedP != nil }.count
         notes.insert(contentsOf: [
             "Interviews: participants with at least one excerpt coded with the claim's codes (or their sub-codes) / all participants.",
             "p (adj.): \(correctionName) correction across the \(testedCount) test\(testedCount == 1 ? "" : "s") of this matrix; supported when p (adj.) < alpha = \(Self.plain(alpha)) (or the metric's own alpha), the effect has the predicted sign, and its size reaches the metric's min_effect.",

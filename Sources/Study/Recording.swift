@@ -4,30 +4,77 @@ import Core
 import Foundation
 import GRDB
 
-/// Where a tag goes: a transcript and a turn, as written `P03#12`.
+/// Where a tag goes: a transcript and a turn, as written `P03#12`, or a range of turns, `P03#12-15`.
 public struct TurnAddress: Sendable, Equatable, CustomStringConvertible {
     public var transcript: String
     public var turn: Int
+    /// The last turn of a range (inclusive); nil for one turn.
+    public var lastTurn: Int?
 
-    public init(transcript: String, turn: Int) {
+    public init(transcript: String, turn: Int, lastTurn: Int? = nil) {
         self.transcript = transcript
         self.turn = turn
+        self.lastTurn = lastTurn
     }
 
-    /// Parses `TRANSCRIPT#TURN`.
+    /// Parses `TRANSCRIPT#TURN` or `TRANSCRIPT#FIRST-LAST`.
     public init?(_ text: String) {
         let parts = text.split(separator: "#", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, let turn = Int(parts[1]), turn >= 1 else { return nil }
-        self.init(transcript: String(parts[0]), turn: turn)
+        guard parts.count == 2, !parts[0].isEmpty else { return nil }
+        let bounds = parts[1].split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = Int(bounds[0]), first >= 1 else { return nil }
+        if bounds.count == 1 {
+            self.init(transcript: String(parts[0]), turn: first)
+        } else if bounds.count == 2, let last = Int(bounds[1]), last > first {
+            self.init(transcript: String(parts[0]), turn: first, lastTurn: last)
+        } else {
+            return nil
+        }
     }
 
-    public var description: String { "\(transcript)#\(turn)" }
+    public var turns: ClosedRange<Int> { turn...(lastTurn ?? turn) }
+
+    public var description: String { lastTurn.map { "\(transcript)#\(turn)-\($0)" } ?? "\(transcript)#\(turn)" }
 }
 
-/// What `tag` did for each code.
+/// One coding decision to record: codes for a turn, or for the quoted span of it.
+public struct TagRequest: Sendable, Equatable {
+    public var transcript: String
+    public var turn: Int
+    public var codes: [String]
+    public var quote: String?
+    public var memo: String?
+    /// Where the request came from (a batch file's line), for error messages.
+    public var origin: String?
+
+    public init(transcript: String, turn: Int, codes: [String], quote: String? = nil, memo: String? = nil, origin: String? = nil) {
+        self.transcript = transcript
+        self.turn = turn
+        self.codes = codes
+        self.quote = quote
+        self.memo = memo
+        self.origin = origin
+    }
+
+    /// One request per turn of `address` (a range codes each of its turns whole).
+    public static func expand(_ address: TurnAddress, codes: [String], quote: String?, memo: String?) throws -> [TagRequest] {
+        if address.lastTurn != nil && quote != nil {
+            throw StudyError.invalid("a quote locates words in one turn; give one turn (\(address.transcript)#\(address.turn)) with --quote, or a range without it", at: nil)
+        }
+        return address.turns.map { TagRequest(transcript: address.transcript, turn: $0, codes: codes, quote: quote, memo: memo) }
+    }
+}
+
+/// What `tag` did.
 public struct TagOutcome: Sendable, Equatable {
     public var written: [Coding]
+    /// Codes that the coder had already applied at that place: "P01#3 trust".
     public var alreadyPresent: [String]
+}
+
+/// What `untag` removed.
+public struct UntagOutcome: Sendable, Equatable {
+    public var removed: [Coding]
 }
 
 /// Records decisions: each is written to its text file first (atomically, under the study lock),
@@ -39,71 +86,130 @@ public struct Recorder {
         self.study = study
     }
 
-    /// Applies codes to a turn, or to the span of it that `quote` names, for one coder.
+    /// Applies codes to a turn or range of turns, or to the span of one turn that `quote` names.
     public func tag(_ address: TurnAddress, codes: [String], coder: String, quote: String?, memo: String?,
                     at timestamp: Date = Date()) throws -> TagOutcome {
-        guard Code.isValidSegment(coder) else {
-            throw StudyError.invalid("expected a coder name of lowercase letters, digits, '-' and '_' (it names the file corpus/codings/<coder>.jsonl), found '\(coder)'", at: nil)
-        }
+        try tag(TagRequest.expand(address, codes: codes, quote: quote, memo: memo), coder: coder, at: timestamp)
+    }
+
+    /// Records many tag requests for one coder at once: every request is checked first, and
+    /// either all are written, in one atomic append, or none.
+    public func tag(_ requests: [TagRequest], coder: String, at timestamp: Date = Date()) throws -> TagOutcome {
+        try Self.checkCoder(coder)
         let lock = try study.lock()
         defer { withExtendedLifetime(lock) {} }
         let (index, _) = try StudyIndex.open(study)
-        let (turnText, knownCodes) = try index.read { db -> (String?, [String]) in
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM transcript WHERE id = ?", arguments: [address.transcript]) ?? false
-            if !exists {
-                throw StudyError.unknown(kind: "transcript", name: address.transcript,
-                                         known: try String.fetchAll(db, sql: "SELECT id FROM transcript ORDER BY id"))
-            }
-            let text = try String.fetchOne(db, sql: "SELECT text FROM turn WHERE transcript = ? AND number = ?",
-                                           arguments: [address.transcript, address.turn])
-            if text == nil {
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn WHERE transcript = ?", arguments: [address.transcript]) ?? 0
-                throw StudyError.invalid("transcript \(address.transcript) has turns 1 to \(count); there is no turn \(address.turn)", at: nil)
-            }
-            return (text, try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY id"))
-        }
-        for code in codes where !knownCodes.contains(code) {
-            throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
-        }
-        var start: Int? = nil, end: Int? = nil
-        if let quote {
-            let hits = Anchoring.occurrences(of: quote, in: turnText!)
-            if hits.isEmpty {
-                throw StudyError.invalid("the quote is not in \(address): expected words copied exactly from the turn, which reads: \"\(Self.excerpt(turnText!, around: 0, length: 0))\"", at: nil)
-            }
-            if hits.count > 1 {
-                let shown = hits.map { "at \($0): \"\(Self.excerpt(turnText!, around: $0, length: quote.unicodeScalars.count))\"" }
-                throw StudyError.invalid("the quote occurs \(hits.count) times in \(address); quote more words so it occurs once:\n  " + shown.joined(separator: "\n  "), at: nil)
-            }
-            start = hits[0]
-            end = hits[0] + quote.unicodeScalars.count
-        }
-        let existing = try index.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT code FROM coding WHERE coder = ? AND transcript = ? AND anchor_turn = ?
-                AND anchor_start IS ? AND anchor_end IS ?
-                """, arguments: [coder, address.transcript, address.turn, start, end])
-        }
+        let knownCodes = try index.read { db in try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY id") }
         let stamp = ISO8601DateFormatter().string(from: timestamp)
         let file = study.layout.codingFile(for: coder)
         var outcome = TagOutcome(written: [], alreadyPresent: [])
-        var lines = ""
-        for code in codes {
-            if existing.contains(code) || outcome.written.contains(where: { $0.code == code }) {
-                outcome.alreadyPresent.append(code)
-                continue
+        for request in requests {
+            func fail(_ error: Error) -> Error {
+                guard let origin = request.origin else { return error }
+                return StudyError.invalid("\(origin): \((error as? LocatedError)?.message ?? String(describing: error))", at: nil)
             }
-            let coding = Coding(transcript: address.transcript, turn: address.turn, start: start, end: end, quote: quote,
-                                code: code, coder: coder, memo: memo, at: stamp,
-                                location: SourceLocation(file: study.relativePath(file)))
-            outcome.written.append(coding)
-            lines += coding.jsonLine + "\n"
+            do {
+                let turnText = try index.turnText(request.transcript, request.turn)
+                for code in request.codes where !knownCodes.contains(code) {
+                    throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
+                }
+                var start: Int? = nil, end: Int? = nil
+                if let quote = request.quote {
+                    let span = try Self.locate(quote, in: turnText, address: "\(request.transcript)#\(request.turn)")
+                    start = span.lowerBound
+                    end = span.upperBound
+                }
+                let existing = try index.read { db in
+                    try String.fetchAll(db, sql: """
+                        SELECT code FROM coding WHERE coder = ? AND transcript = ? AND anchor_turn = ?
+                        AND anchor_start IS ? AND anchor_end IS ?
+                        """, arguments: [coder, request.transcript, request.turn, start, end])
+                }
+                for code in request.codes {
+                    let duplicate = outcome.written.contains {
+                        $0.transcript == request.transcript && $0.turn == request.turn && $0.start == start && $0.code == code
+                    }
+                    if existing.contains(code) || duplicate {
+                        outcome.alreadyPresent.append("\(request.transcript)#\(request.turn) \(code)")
+                        continue
+                    }
+                    outcome.written.append(Coding(
+                        transcript: request.transcript, turn: request.turn, start: start, end: end, quote: request.quote,
+                        code: code, coder: coder, memo: request.memo, at: stamp,
+                        location: SourceLocation(file: study.relativePath(file))))
+                }
+            } catch {
+                throw fail(error)
+            }
         }
-        if !lines.isEmpty {
-            try AtomicFile.append(lines, to: file)
+        if !outcome.written.isEmpty {
+            try AtomicFile.append(outcome.written.map { $0.jsonLine + "\n" }.joined(), to: file)
             try index.refresh()
         }
         return outcome
+    }
+
+    /// Removes a coder's codings of `codes` at a turn (whole-turn codings, or the span `quote` names).
+    public func untag(_ address: TurnAddress, codes: [String], coder: String, quote: String?) throws -> UntagOutcome {
+        try Self.checkCoder(coder)
+        let lock = try study.lock()
+        defer { withExtendedLifetime(lock) {} }
+        let (index, _) = try StudyIndex.open(study)
+        let file = study.layout.codingFile(for: coder)
+        let path = study.relativePath(file)
+        var removeLines = Set<Int>()
+        for turn in address.turns {
+            let turnText = try index.turnText(address.transcript, turn)
+            var start: Int? = nil, end: Int? = nil
+            if let quote {
+                let span = try Self.locate(quote, in: turnText, address: "\(address.transcript)#\(turn)")
+                start = span.lowerBound
+                end = span.upperBound
+            }
+            let lines = try index.read { db in
+                try Int.fetchAll(db, sql: """
+                    SELECT line FROM coding WHERE source = ? AND transcript = ? AND anchor_turn = ?
+                    AND anchor_start IS ? AND anchor_end IS ? AND code IN (\(codes.map { _ in "?" }.joined(separator: ",")))
+                    """, arguments: StatementArguments([path, address.transcript, turn, start, end] as [(any DatabaseValueConvertible)?]) + StatementArguments(codes))
+            }
+            removeLines.formUnion(lines)
+        }
+        guard !removeLines.isEmpty else {
+            throw StudyError.invalid("\(coder) has no coding of \(codes.joined(separator: ", ")) at \(address)\(quote == nil ? " covering whole turns (pass --quote for a span)" : " on that quote"); nothing was removed", at: nil)
+        }
+        let text = try TextFile.read(file, displayPath: path)
+        var kept: [String] = []
+        var removed: [Coding] = []
+        for (offset, line) in TextFile.lines(text).enumerated() {
+            if removeLines.contains(offset + 1) {
+                removed.append(try CodingFile.parseLine(line.trimmingCharacters(in: .whitespaces),
+                                                        location: SourceLocation(file: path, line: offset + 1)))
+            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                kept.append(String(line))
+            }
+        }
+        try AtomicFile.write(kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n", to: file)
+        try index.refresh()
+        return UntagOutcome(removed: removed)
+    }
+
+    static func checkCoder(_ coder: String) throws {
+        guard Code.isValidSegment(coder) else {
+            throw StudyError.invalid("expected a coder name of lowercase letters, digits, '-' and '_' (it names the file corpus/codings/<coder>.jsonl), found '\(coder)'", at: nil)
+        }
+    }
+
+    /// The one place of `quote` in a turn, or an error that shows what the turn says.
+    static func locate(_ quote: String, in text: String, address: String) throws -> Range<Int> {
+        let hits = Anchoring.occurrences(of: quote, in: text)
+        if hits.isEmpty {
+            throw StudyError.invalid("the quote is not in \(address): expected words copied exactly from the turn, which reads: \"\(excerpt(text, around: 0, length: 0))\"", at: nil)
+        }
+        if hits.count > 1 {
+            let shown = hits.map { "at \($0): \"\(excerpt(text, around: $0, length: quote.unicodeScalars.count))\"" }
+            throw StudyError.invalid("the quote occurs \(hits.count) times in \(address); quote more words so it occurs once:\n  " + shown.joined(separator: "\n  "), at: nil)
+        }
+        return hits[0]..<(hits[0] + quote.unicodeScalars.count)
     }
 
     /// A short piece of a turn around a position, for error messages.

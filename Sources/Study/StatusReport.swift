@@ -20,6 +20,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var name: String
         public var kind: String
         public var state: String
+
+        public var needsAttention: Bool { state.hasPrefix("missing") || state.hasPrefix("broken") }
     }
 
     public var title: String
@@ -37,10 +39,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var datasets: [DatasetState]
     public var problems: [FileProblem]
 
-    /// Whether anything needs the researcher's attention.
+    /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
+    /// are not: the next command that queries them imports them.
     public var isClean: Bool {
-        orphaned.isEmpty && unknownCodes.isEmpty && problems.isEmpty
-            && datasets.allSatisfy { $0.state == "current" || $0.state == "attached" }
+        orphaned.isEmpty && unknownCodes.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
     }
 }
 

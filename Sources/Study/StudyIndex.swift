@@ -110,6 +110,7 @@ public final class StudyIndex: Sendable {
                 // A new version of triangulate may read files differently: read them all again.
                 let sameTool = previous?.hasPrefix(IndexSchema.version + "|" + TriangulateVersion.current + "|") ?? false
                 try db.execute(sql: sameTool ? "DELETE FROM source WHERE kind = 'transcript'" : "DELETE FROM source")
+                try db.execute(sql: "DELETE FROM turn_fts")
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('context', ?)", arguments: [context])
                 summary.rebuilt = true
             }
@@ -142,6 +143,11 @@ public final class StudyIndex: Sendable {
                 if let id = try load(file, into: db, readers: readers) { changedTranscripts.insert(id) }
             }
             try anchorCodings(db, transcripts: changedTranscripts)
+            for id in changedTranscripts.sorted() {
+                try db.execute(sql: "DELETE FROM turn_fts WHERE transcript = ?", arguments: [id])
+                try db.execute(sql: "INSERT INTO turn_fts(transcript, number, text) SELECT transcript, number, text FROM turn WHERE transcript = ?",
+                               arguments: [id])
+            }
         }
         return summary
     }

@@ -53,7 +53,7 @@ struct StatusCommand: ParsableCommand {
         section("Re-anchored codings (the transcript changed; found again by their quote)",
                 report.reanchored.map { "\($0.location): \($0.coding)" })
         section("Datasets that need attention",
-                report.datasets.filter { $0.state != "current" && $0.state != "attached" }.map { "\($0.name): \($0.state)" })
+                report.datasets.filter(\.needsAttention).map { "\($0.name): \($0.state)" })
         if report.isClean { out += "\nEverything is in order.\n" }
         return out
     }

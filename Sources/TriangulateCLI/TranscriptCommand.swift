@@ -99,22 +99,46 @@ struct ExcerptsCommand: ParsableCommand {
         abstract: "Retrieve coded excerpts with their addresses.",
         discussion: """
             Prints every excerpt coded with CODE (or one of its sub-codes), optionally for one participant or coder. \
-            Addresses read TRANSCRIPT#TURN:START-END (offsets in Unicode characters of the turn).
+            Addresses read TRANSCRIPT#TURN:START-END (offsets in Unicode characters of the turn). --search finds \
+            turns by their words (full-text: words, "exact phrases", prefix*, AND, OR, NOT); with --code it keeps the \
+            excerpts in matching turns.
 
             Examples:
               triangulate excerpts --code selection
               triangulate excerpts --code selection/popularity --participant P02 --format json
+              triangulate excerpts --search "licen* AND legal"
             """)
 
     @OptionGroup var studyOptions: StudyOptions
     @Option(help: "The code (its sub-codes are included).") var code: String?
     @Option(help: "Only this participant's transcript.") var participant: String?
     @Option(help: "Only this coder's codings.") var coder: String?
+    @Option(help: "A full-text query over the turns' words.") var search: String?
     @Option(help: "Output format.") var format: DataFormat = .text
+
+    struct Hit: Encodable {
+        var transcript: String
+        var turn: Int
+        var snippet: String
+    }
 
     func run() throws {
         let (_, index) = try studyOptions.open()
-        let excerpts = try index.excerpts(code: code, participant: participant, coder: coder)
+        var excerpts = try index.excerpts(code: code, participant: participant, coder: coder)
+        if let search {
+            let hits = try index.search(search, limit: 10_000).filter { participant == nil || $0.transcript == participant }
+            if code == nil && coder == nil {
+                switch format {
+                case .json: try JSONOutput.print(hits.map { Hit(transcript: $0.transcript, turn: $0.turn, snippet: $0.snippet) })
+                case .text:
+                    if hits.isEmpty { Terminal.note("No turn matches.") }
+                    for hit in hits { Terminal.line("\(hit.transcript)#\(hit.turn)  \(hit.snippet.replacingOccurrences(of: "\n", with: " "))") }
+                }
+                return
+            }
+            let turns = Set(hits.map { "\($0.transcript)#\($0.turn)" })
+            excerpts = excerpts.filter { turns.contains("\($0.transcript)#\($0.turn)") }
+        }
         switch format {
         case .json: try JSONOutput.print(excerpts)
         case .text:

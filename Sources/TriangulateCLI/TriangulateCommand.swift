@@ -20,8 +20,8 @@ public struct TriangulateCommand: ParsableCommand {
             """,
         version: TriangulateVersion.current,
         subcommands: [
-            InitCommand.self, StatusCommand.self, TranscriptCommand.self, CodebookCommand.self, TagCommand.self,
-            ExcerptsCommand.self, PaperCommand.self, ClaimCommand.self, DatasetCommand.self, MatrixCommand.self,
+            InitCommand.self, StatusCommand.self, TranscriptCommand.self, CodebookCommand.self, CodeCommand.self, TagCommand.self, UntagCommand.self,
+            ExcerptsCommand.self, AnalyzeCommand.self, PaperCommand.self, ClaimCommand.self, DatasetCommand.self, MatrixCommand.self,
         ])
 
     public init() {}
@@ -66,9 +66,12 @@ struct StudyOptions: ParsableArguments {
         return try Study.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
-    /// The study with its index refreshed; warnings about study files go to stderr.
+    /// The study with its index refreshed.
     func open() throws -> (Study, StudyIndex) {
-        let study = try load()
+        try Self.openIndex(try load())
+    }
+
+    static func openIndex(_ study: Study) throws -> (Study, StudyIndex) {
         let (index, _) = try StudyIndex.open(study)
         return (study, index)
     }

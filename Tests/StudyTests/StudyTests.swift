@@ -61,7 +61,7 @@ final class StudyTests: XCTestCase {
 
     func testBrokenStudyFileStopsTheMatrixWithItsLocation() throws {
         let fixture = try StudyFixture(self)
-        try fixture.write("corpus/claims/C3.yaml", "id: C3\nstatement: x\nmetrics:\n  - id: m\n    test: anova\n")
+        try fixture.write("corpus/claims/C3.yaml", "id: C3\nstatement: x\nmetrics:\n  - id: m\n    test: t-test\n")
         let study = try fixture.study
         let (index, _) = try StudyIndex.open(study)
         XCTAssertThrowsError(try MatrixBuilder(study: study, index: index).build()) { error in
@@ -101,7 +101,7 @@ final class RecorderTests: XCTestCase {
             """)
         let again = try Recorder(study: try fixture.study).tag(
             TurnAddress("P01#4")!, codes: ["trust"], coder: "ben", quote: "who published it", memo: nil)
-        XCTAssertEqual(again.alreadyPresent, ["trust"])
+        XCTAssertEqual(again.alreadyPresent, ["P01#4 trust"])
     }
 
     func testTagRefusesWhatItCannotPlace() throws {
