@@ -1,0 +1,112 @@
+import Coding
+import Foundation
+import GRDB
+import Reports
+import Statistics
+
+/// Inter-coder agreement over a study's codings, per code and overall (`triangulate agreement`).
+///
+/// The unit is declared, never implied: each participant turn (`turn`), or each character of a
+/// participant turn (`character`), is rated "present" or "absent" for a code by each coder. Only
+/// transcripts that at least two of the coders coded take part; a coder who coded nothing in a
+/// transcript is missing there, not "absent". Overall agreement pools every (unit, code) decision.
+public struct AgreementReport {
+    public struct Row: Sendable {
+        public var code: String
+        public var units: Int
+        public var percent: Double?
+        public var kappa: AgreementResult?
+        public var alpha: Double?
+        public var problems: [String]
+    }
+
+    public var coders: [String]
+    public var unit: AgreementUnit
+    public var rows: [Row]
+    public var disagreements: [(code: String, disagreement: Disagreement)]
+
+    /// - Parameter coders: the coders to compare (default: every coder with codings).
+    public static func compute(index: StudyIndex, coders requested: [String]?, unit: AgreementUnit, code: String?) throws -> AgreementReport {
+        let (codings, turns, allCoders, codes) = try index.read { db -> ([PlacedCoding], [CodedTurn], [String], [String]) in
+            let codings = try GRDB.Row.fetchAll(db, sql: """
+                SELECT c.transcript, c.anchor_turn, c.anchor_start, c.anchor_end, c.code, c.coder FROM coding c
+                JOIN turn t ON t.transcript = c.transcript AND t.number = c.anchor_turn
+                WHERE c.anchor IN ('exact', 'reanchored') AND t.is_interviewer = 0
+                """).map { PlacedCoding(transcript: $0[0], turn: $0[1], start: $0[2], end: $0[3], code: $0[4], coder: $0[5]) }
+            let turns = try GRDB.Row.fetchAll(db, sql: "SELECT transcript, number, text FROM turn WHERE is_interviewer = 0 ORDER BY transcript, number")
+                .map { CodedTurn(transcript: $0[0], turn: $0[1], length: ($0[2] as String).unicodeScalars.count) }
+            let coders = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
+            let codes = try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY source, line")
+            return (codings, turns, coders, codes)
+        }
+        let coders = requested ?? allCoders
+        for coder in coders where !allCoders.contains(coder) {
+            throw StudyError.unknown(kind: "coder with codings", name: coder, known: allCoders)
+        }
+        guard coders.count >= 2 else {
+            throw StudyError.invalid("agreement needs at least two coders with codings; found \(coders.isEmpty ? "none" : coders.joined(separator: ", "))", at: nil)
+        }
+        if let code, !codes.contains(code) { throw StudyError.unknown(kind: "code", name: code, known: codes) }
+        let units = AgreementUnits(codings: codings, turns: turns, coders: coders)
+        let selected = code.map { selected in codes.filter { $0 == selected || $0.hasPrefix(selected + "/") } } ?? codes
+        var report = AgreementReport(coders: coders, unit: unit, rows: [], disagreements: [])
+        var pooled = RatingTable(coders: coders, ratings: [], weights: [])
+        for id in selected {
+            let ratings = units.ratings(for: id, unit: unit)
+            let table = RatingTable(coders: ratings.coders, ratings: ratings.ratings, weights: ratings.weights)
+            pooled.ratings += table.ratings
+            pooled.weights += table.weights
+            report.rows.append(Self.row(id, table))
+            report.disagreements += units.disagreements(for: id, unit: unit).map { (id, $0) }
+        }
+        report.rows.append(Self.row("overall", pooled))
+        return report
+    }
+
+    static func row(_ code: String, _ table: RatingTable) -> Row {
+        var row = Row(code: code, units: table.weights.reduce(0, +), percent: nil, kappa: nil, alpha: nil, problems: [])
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch {
+                let reason = (error as? CannotTest)?.reason ?? String(describing: error)
+                if !row.problems.contains(reason) { row.problems.append(reason) }
+                return nil
+            }
+        }
+        row.percent = attempt { try Agreement.percentAgreement(table).value }
+        row.kappa = attempt { table.coders.count == 2 ? try Agreement.cohensKappa(table) : try Agreement.fleissKappa(table) }
+        row.alpha = attempt { try Agreement.krippendorffAlpha(table).value }
+        return row
+    }
+
+    public var table: ReportTable {
+        let kappaName = coders.count == 2 ? "Cohen's kappa" : "Fleiss' kappa"
+        var table = ReportTable(
+            title: "Inter-coder agreement (\(coders.joined(separator: ", ")); unit: \(unit == .turn ? "participant turn" : "character of a participant turn"))",
+            columns: [Column(key: "code", header: "Code"), Column(key: "units", header: "Units", alignment: .right),
+                      Column(key: "percent", header: "Agreement", alignment: .right),
+                      Column(key: "kappa", header: kappaName, alignment: .right),
+                      Column(key: "alpha", header: "Krippendorff's alpha", alignment: .right)])
+        for row in rows {
+            table.rows.append([Cell(row.code), .integer(row.units), row.percent.map { .number($0, digits: 3) } ?? .empty,
+                               row.kappa.map { .number($0.value, digits: 3) } ?? .empty, row.alpha.map { .number($0, digits: 3) } ?? .empty])
+        }
+        table.notes = [
+            "Each \(unit == .turn ? "participant turn" : "character of a participant turn") is one unit, rated present or absent for each code by each coder; transcripts count when at least two of the coders coded them, and a coder who coded nothing in a transcript is missing there. 'overall' pools every unit and code.",
+            "Agreement: share of units where all coders who rated the unit agree. \(kappaName) uses units rated by \(coders.count == 2 ? "both coders" : "every coder"); Krippendorff's alpha (nominal) allows missing ratings.",
+        ] + rows.filter { !$0.problems.isEmpty }.map { "\($0.code): \($0.problems.joined(separator: "; "))." }
+        return table
+    }
+
+    /// The units on which coders differ, for discussion.
+    public var disagreementTable: ReportTable {
+        var table = ReportTable(
+            title: "Disagreements to discuss",
+            columns: [Column(key: "code", header: "Code"), Column(key: "place", header: "Place"),
+                      Column(key: "applied", header: "Applied by"), Column(key: "not_applied", header: "Not by")])
+        for (code, item) in disagreements {
+            let place = item.start.map { "\(item.transcript)#\(item.turn):\($0)-\(item.end!)" } ?? "\(item.transcript)#\(item.turn)"
+            table.rows.append([Cell(code), Cell(place), Cell(item.applied.joined(separator: ", ")), Cell(item.notApplied.joined(separator: ", "))])
+        }
+        return table
+    }
+}

@@ -1,0 +1,48 @@
+import Coding
+import Foundation
+import Statistics
+import Study
+import TestSupport
+import XCTest
+
+final class AgreementReportTests: XCTestCase {
+    func testTurnUnitsAndDisagreements() throws {
+        let fixture = try StudyFixture(self)
+        // ben agrees with ana on P01 turn 2 and P02 turn 2, but also codes trust on P02 turn 2.
+        try fixture.write("corpus/codings/ben.jsonl", """
+            {"transcript":"P01","turn":2,"code":"selection/popularity","coder":"ben"}
+            {"transcript":"P02","turn":2,"code":"selection/popularity","coder":"ben"}
+            {"transcript":"P02","turn":2,"code":"trust","coder":"ben"}
+            """)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let report = try AgreementReport.compute(index: index, coders: nil, unit: .turn, code: nil)
+        XCTAssertEqual(report.coders, ["ana", "ben"])
+        // Participant turns of P01 (2, 4) and P02 (2): P03 was coded by nobody, so it takes no part.
+        let trust = try XCTUnwrap(report.rows.first { $0.code == "trust" })
+        XCTAssertEqual(trust.units, 3)
+        let expected = RatingTable(coders: ["ana", "ben"], ratings: [["absent", "absent"], ["present", "absent"], ["absent", "present"]])
+        XCTAssertEqual(trust.kappa?.value ?? .nan, try Agreement.cohensKappa(expected).value, accuracy: 1e-12)
+        XCTAssertEqual(trust.percent ?? .nan, 1.0 / 3.0, accuracy: 1e-12)
+        let popularity = try XCTUnwrap(report.rows.first { $0.code == "selection/popularity" })
+        XCTAssertEqual(popularity.percent, 1)
+        XCTAssertEqual(report.rows.last?.code, "overall")
+        XCTAssertEqual(report.rows.last?.units, 9)
+        XCTAssertEqual(report.disagreements.filter { $0.code == "trust" }.map { "\($0.disagreement.transcript)#\($0.disagreement.turn)" },
+                       ["P01#4", "P02#2"])
+        XCTAssertThrowsError(try AgreementReport.compute(index: index, coders: ["ana"], unit: .turn, code: nil))
+        XCTAssertThrowsError(try AgreementReport.compute(index: index, coders: ["ana", "zoe"], unit: .turn, code: nil))
+    }
+
+    func testCharacterUnitsCountCharacters() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("corpus/codings/ben.jsonl", #"{"transcript":"P01","turn":2,"start":11,"end":26,"quote":"downloads first","code":"selection/popularity","coder":"ben"}"#)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let report = try AgreementReport.compute(index: index, coders: nil, unit: .character, code: "selection/popularity")
+        let turnLengths = try ["P01#2", "P01#4"].map { address -> Int in
+            let parts = address.split(separator: "#")
+            return try index.turnText(String(parts[0]), Int(parts[1])!).unicodeScalars.count
+        }
+        XCTAssertEqual(report.rows[0].units, turnLengths.reduce(0, +), "only P01 was coded by both")
+        XCTAssertEqual(report.rows[0].percent, 1, "both coded exactly the same characters")
+    }
+}
