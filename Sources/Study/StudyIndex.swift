@@ -86,7 +86,7 @@ public final class StudyIndex: Sendable {
         if FileManager.default.fileExists(atPath: layout.participants.path) {
             files.append(SourceFile(path: study.relativePath(layout.participants), url: layout.participants, kind: .participants))
         }
-        add(layout.transcripts, kind: .transcript, extensions: ["txt", "md", "vtt", "srt", "docx"])
+        add(layout.transcripts, kind: .transcript, extensions: TranscriptReader.fileExtensions)
         add(layout.codings, kind: .codings, extensions: ["jsonl"])
         add(layout.literature, kind: .literature, extensions: ["bib", "ris", "txt", "nbib"])
         add(layout.claims, kind: .claim, extensions: ["yaml", "yml"])
@@ -153,7 +153,8 @@ public final class StudyIndex: Sendable {
     }
 
     struct Readers {
-        var transcript: PlainTextReader
+        var interviewerNames: Set<String>
+        var knownSpeakers: Set<String>
     }
 
     private func readers(_ db: Database) throws -> Readers {
@@ -161,7 +162,7 @@ public final class StudyIndex: Sendable {
         if let participants = try? ParticipantsFile.read(study.layout.participants, displayPath: "participants.csv") {
             pseudonyms = Set(participants.compactMap(\.pseudonym))
         }
-        return Readers(transcript: PlainTextReader(interviewerNames: Set(study.settings.interviewer), knownSpeakers: pseudonyms))
+        return Readers(interviewerNames: Set(study.settings.interviewer), knownSpeakers: pseudonyms)
     }
 
     private static func stamp(_ url: URL) -> (size: Int64, mtime: Int64)? {
@@ -200,11 +201,8 @@ public final class StudyIndex: Sendable {
                                    arguments: [participant.id, participant.pseudonym, attributes, participant.line, file.path])
                 }
             case .transcript:
-                guard PlainTextReader.fileExtensions.contains(file.url.pathExtension.lowercased()) else {
-                    try problem(StudyError.invalid("transcripts in .\(file.url.pathExtension) are not read yet; convert it to .txt or .md with 'Name: text' turns", at: SourceLocation(file: file.path)), severity: "warning")
-                    return nil
-                }
-                let transcript = try readers.transcript.read(file.url, displayPath: file.path)
+                let transcript = try TranscriptReader.read(file.url, displayPath: file.path, interviewerNames: readers.interviewerNames,
+                                                           knownSpeakers: readers.knownSpeakers)
                 if let other = try String.fetchOne(db, sql: "SELECT source FROM transcript WHERE id = ?", arguments: [transcript.id]) {
                     try problem(StudyError.invalid("transcript id '\(transcript.id)' is also used by \(other); rename one of the files", at: SourceLocation(file: file.path)))
                     return nil

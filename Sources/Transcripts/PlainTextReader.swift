@@ -1,14 +1,23 @@
 import Core
 import Foundation
 
-/// Reads `.txt` and `.md` transcripts written as `Name: text` speaker turns.
+/// Reads `.txt` and `.md` transcripts written as speaker turns.
 ///
-/// A line starts a new turn when it begins with a speaker label: a short name (at most five
-/// words of letters, digits, spaces and `.'-`) followed by a colon and a space. Because ordinary
-/// prose also contains "Note: …", a label counts only when the name is a known speaker (an
-/// interviewer name from triangulate.yaml or a participant's pseudonym) or starts at least two
-/// turns in the file. Lines that follow without a label continue the turn; a blank line inside a
-/// turn separates paragraphs. Anything before the first turn is the preamble.
+/// A line starts a new turn when it begins with a speaker label. The label styles that
+/// transcription services and researchers write are all recognised:
+///
+///     Name: text                      **Name:** text          **Name**: text
+///     [00:01:02] Name: text           Name (00:01:02): text   Speaker 1: text
+///     Name 00:01:02                   (Otter, Rev: the name and a timestamp alone on a line,
+///     text on the following lines      the words on the lines after it)
+///
+/// A name is short (at most five words, 40 characters, of letters, digits, single spaces and
+/// `.'-`, starting with a letter). Because ordinary prose also contains "Note: …", a label counts only
+/// when the name is a known speaker (an interviewer name from triangulate.yaml or a participant's
+/// pseudonym) or starts at least two turns in the file. Lines that follow without a label continue
+/// the turn, so a turn may span paragraphs; a timestamp in the label becomes the turn's `start`.
+/// Anything before the first turn is the preamble. Markers such as `[inaudible 00:02:29]` and
+/// memo numbers are words of the turn and stay in its text.
 public struct PlainTextReader: Sendable {
     public var interviewerNames: Set<String>
     public var knownSpeakers: Set<String>
@@ -25,59 +34,248 @@ public struct PlainTextReader: Sendable {
         guard Self.fileExtensions.contains(ext) else {
             throw TranscriptError.unsupportedFormat(file: displayPath, fileExtension: ext)
         }
-        let text = try TextFile.read(url, displayPath: displayPath)
-        return try parse(text, id: url.deletingPathExtension().lastPathComponent, file: displayPath)
+        let source = try SourceFile(url, displayPath: displayPath)
+        var transcript = try parse(try source.text(), id: source.id, file: displayPath)
+        transcript.sourceSHA256 = source.sha256
+        return transcript
     }
 
     public func parse(_ text: String, id: String, file: String) throws -> Transcript {
-        let lines = TextFile.lines(text)
-        let labels = lines.map(Self.label(of:))
+        let lines = TextFile.lines(text).enumerated().map { SourceLine(text: $0.element, line: $0.offset + 1) }
+        return try parse(lines: lines, id: id, file: file)
+    }
+
+    /// Groups lines into turns; shared by the text and the .docx readers.
+    func parse(lines: [SourceLine], id: String, file: String) throws -> Transcript {
+        let candidates = lines.map { Self.labels(of: $0.text) }
         var counts: [String: Int] = [:]
-        for case let label? in labels { counts[label.name, default: 0] += 1 }
+        for label in candidates.joined() { counts[label.name, default: 0] += 1 }
         let speakers = interviewerNames.union(knownSpeakers)
-        func isSpeaker(_ name: String) -> Bool { speakers.contains(name) || counts[name, default: 0] >= 2 }
 
         var preamble: [Substring] = []
         var turns: [Turn] = []
-        var current: (speaker: String, line: Int, lines: [Substring])?
+        var current: (label: SpeakerLabel, line: Int, lines: [Substring])?
 
         func finish() throws {
             guard let turn = current else { return }
-            let body = turn.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            if body.isEmpty { throw TranscriptError.emptyTurn(file: file, line: turn.line, speaker: turn.speaker) }
-            turns.append(Turn(number: turns.count + 1, speaker: turn.speaker, text: body, line: turn.line,
-                              isInterviewer: interviewerNames.contains(turn.speaker)))
+            let body = trimmed(turn.lines.joined(separator: "\n"))
+            if body.isEmpty { throw TranscriptError.emptyTurn(file: file, line: turn.line, speaker: turn.label.name) }
+            turns.append(Turn(number: turns.count + 1, speaker: turn.label.name, text: body, line: turn.line,
+                              isInterviewer: interviewerNames.contains(turn.label.name), start: turn.label.start))
         }
 
         for (index, line) in lines.enumerated() {
-            if let label = labels[index], isSpeaker(label.name) {
+            if let label = Self.speakerLabel(among: candidates[index], speakers: speakers, counts: counts) {
                 try finish()
-                current = (label.name, index + 1, [label.rest])
+                current = (label, line.line, [label.rest])
             } else if current != nil {
-                current!.lines.append(line)
+                current!.lines.append(line.text)
             } else {
-                preamble.append(line)
+                preamble.append(line.text)
             }
         }
         try finish()
-        guard !turns.isEmpty else { throw TranscriptError.noTurns(file: file) }
+        guard !turns.isEmpty else {
+            let first = lines.first { !$0.text.allSatisfy(\.isWhitespace) }
+            throw TranscriptError.noTurns(file: file, firstLine: first.map { TranscriptError.excerpt($0.text) })
+        }
         return Transcript(
             id: id,
-            preamble: preamble.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+            preamble: trimmed(preamble.joined(separator: "\n")),
             turns: turns)
     }
 
-    /// The speaker label at the start of a line, if it has the shape of one.
-    static func label(of line: Substring) -> (name: String, rest: Substring)? {
-        guard let colon = line.firstIndex(of: ":") else { return nil }
-        let name = line[..<colon]
-        let afterColon = line[line.index(after: colon)...]
-        guard afterColon.isEmpty || afterColon.first == " " || afterColon.first == "\t" else { return nil }
+    /// The speaker labels a line may start with (see the type's documentation for the styles).
+    /// A line has two readings when a name is followed by what may be a clock time or a memo
+    /// number: Rev's `Speaker 1:13` is "Speaker 1" with memo 13, Otter's `Anna 10:30` is "Anna" at
+    /// 10:30; `speakerLabel(among:speakers:counts:)` picks the reading whose speaker recurs.
+    static func labels(of line: Substring) -> [SpeakerLabel] {
+        var body = line
+        var start: TimeInterval?
+        if let open = body.first, open == "[" || open == "(" {
+            guard let close = body.firstIndex(of: open == "[" ? "]" : ")"),
+                  let time = Timestamp.seconds(body[body.index(after: body.startIndex)..<close]) else { return [] }
+            start = time
+            body = body[body.index(after: close)...].drop(while: isBlank)
+        }
+        if body.hasPrefix("**") { return boldLabel(body, start: start).map { [$0] } ?? [] }
+        var labels: [SpeakerLabel] = []
+        if let label = colonLabel(body, start: start) { labels.append(label) }
+        if start == nil, let label = timestampLineLabel(body) { labels.append(label) }
+        return labels
+    }
+
+    /// The candidate that counts as a speaker: a known speaker first, else the one starting the
+    /// most lines, provided it starts at least two.
+    static func speakerLabel(among candidates: [SpeakerLabel], speakers: Set<String>, counts: [String: Int]) -> SpeakerLabel? {
+        var best: SpeakerLabel?
+        var bestScore = 1
+        for candidate in candidates {
+            let score = speakers.contains(candidate.name) ? Int.max : counts[candidate.name, default: 0]
+            if score > bestScore {
+                best = candidate
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// `Name: rest` or `Name (00:01:02): rest`: the first colon within the line's first 64
+    /// characters that ends a name (colons inside a timestamp do not).
+    private static func colonLabel(_ body: Substring, start: TimeInterval?) -> SpeakerLabel? {
+        var scanned = 0
+        for colon in body.unicodeScalars.indices {
+            scanned += 1
+            if scanned > 64 { return nil }
+            guard body.unicodeScalars[colon] == ":" else { continue }
+            let afterColon = body[body.index(after: colon)...]
+            let isMemoNumber = (1...4).contains(afterColon.count) && afterColon.allSatisfy { ("0"..."9").contains($0) }
+            guard afterColon.isEmpty || afterColon.first.map(isBlank) == true || isMemoNumber else { continue }
+            var name = body[..<colon]
+            var time = start
+            if start == nil, let close = name.last, close == ")" || close == "]",
+               let open = name.lastIndex(of: close == ")" ? "(" : "["),
+               let seconds = Timestamp.seconds(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                time = seconds
+                name = name[..<open]
+                while name.last.map(isBlank) == true { name = name.dropLast() }
+            }
+            guard isName(name) else { continue }
+            return SpeakerLabel(name: String(name), rest: afterColon.drop(while: isBlank), start: time)
+        }
+        return nil
+    }
+
+    /// `**Name:** rest` or `**Name**: rest` (Markdown bold).
+    private static func boldLabel(_ body: Substring, start: TimeInterval?) -> SpeakerLabel? {
+        let inside = body.dropFirst(2)
+        guard let close = inside.range(of: "**"), inside.distance(from: inside.startIndex, to: close.lowerBound) <= 64 else {
+            return nil
+        }
+        var name = inside[..<close.lowerBound]
+        var rest = inside[close.upperBound...]
+        if name.last == ":" {
+            name = name.dropLast()
+        } else if rest.first == ":" {
+            rest = rest.dropFirst()
+        } else {
+            return nil
+        }
+        guard rest.isEmpty || rest.first.map(isBlank) == true, isName(name) else { return nil }
+        return SpeakerLabel(name: String(name), rest: rest.drop(while: isBlank), start: start)
+    }
+
+    /// `Name 00:01:02` alone on its line, as Otter and Rev write it; the words follow on the next lines.
+    private static func timestampLineLabel(_ body: Substring) -> SpeakerLabel? {
+        var line = body
+        while line.last.map(isBlank) == true { line = line.dropLast() }
+        guard line.utf8.count <= 128, let space = line.lastIndex(where: isBlank),
+              let time = Timestamp.seconds(line[line.index(after: space)...]) else { return nil }
+        var name = line[..<space]
+        while name.last.map(isBlank) == true { name = name.dropLast() }
+        guard isName(name) else { return nil }
+        return SpeakerLabel(name: String(name), rest: line[line.endIndex...], start: time)
+    }
+
+    private static let nameScalars = CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: " .'-"))
+
+    private static func isName(_ name: Substring) -> Bool {
         guard let first = name.unicodeScalars.first, CharacterSet.letters.contains(first),
-              name.count <= 40, name.split(separator: " ").count <= 5, name.last != " " else { return nil }
-        let allowed = CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: " .'-"))
-        guard name.unicodeScalars.allSatisfy(allowed.contains) else { return nil }
-        let rest = afterColon.drop(while: { $0 == " " || $0 == "\t" })
-        return (String(name), rest)
+              name.unicodeScalars.count <= 40, name.last != " " else { return false }
+        var words = 1
+        var previous: Unicode.Scalar = "-"
+        for scalar in name.unicodeScalars {
+            guard nameScalars.contains(scalar), !(scalar == " " && previous == " ") else { return false }
+            if scalar == " " { words += 1 }
+            previous = scalar
+        }
+        return words <= 5
+    }
+
+    private static func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" }
+}
+
+/// `text` without leading and trailing white space and line breaks (Foundation's
+/// `trimmingCharacters` bridges through NSString on Linux, which costs more than the parse).
+func trimmed(_ text: String) -> String {
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+          let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+    return String(scalars[first...last])
+}
+
+/// One line of a source, with the line (or .docx paragraph) number it came from.
+struct SourceLine {
+    var text: Substring
+    var line: Int
+}
+
+/// A recognised speaker label: the name, the words after it, and the timestamp it carried.
+struct SpeakerLabel {
+    var name: String
+    var rest: Substring
+    var start: TimeInterval?
+}
+
+/// Clock times as transcripts write them: `1:02`, `01:02:03`, `00:01:02.500`, `00:01:02,500`.
+enum Timestamp {
+    /// The time in seconds, or nil unless the whole text is one timestamp.
+    static func seconds<S: StringProtocol>(_ text: S) -> TimeInterval? {
+        var fields: [Int] = []
+        var fraction: TimeInterval = 0
+        var value = 0, digits = 0
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            switch scalar {
+            case "0"..."9":
+                guard digits < 3 else { return nil }
+                value = value * 10 + Int(scalar.value - 48)
+                digits += 1
+            case ":":
+                guard digits > 0, fields.count < 2 else { return nil }
+                fields.append(value)
+                value = 0
+                digits = 0
+            case ".", ",":
+                guard digits == 2, !fields.isEmpty else { return nil }
+                var scale = 0.1, fractionDigits = 0
+                while let next = scalars.next() {
+                    guard ("0"..."9").contains(next), fractionDigits < 3 else { return nil }
+                    fraction += Double(next.value - 48) * scale
+                    scale /= 10
+                    fractionDigits += 1
+                }
+                guard fractionDigits > 0 else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard digits == 2, !fields.isEmpty, value < 60, fields.count == 1 || fields[1] < 60 else { return nil }
+        fields.append(value)
+        return TimeInterval(fields.reduce(0) { $0 * 60 + $1 }) + fraction
+    }
+}
+
+/// A transcript file's bytes, read once for both its text and its SHA-256.
+struct SourceFile {
+    var data: Data
+    var id: String
+    var displayPath: String
+
+    init(_ url: URL, displayPath: String) throws {
+        do { data = try Data(contentsOf: url) } catch {
+            throw TranscriptError.cannotRead(.cannotRead(path: displayPath, reason: "no such file, or no permission to read it"))
+        }
+        id = url.deletingPathExtension().lastPathComponent
+        self.displayPath = displayPath
+    }
+
+    var sha256: String { ContentHash.sha256(data) }
+
+    func text() throws -> String {
+        do { return try TextFile.decode(data, path: displayPath) } catch let error as FileError {
+            throw TranscriptError.cannotRead(error)
+        }
     }
 }
