@@ -28,6 +28,7 @@ let package = Package(
             "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             "Prioritization",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Core", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),

@@ -12,10 +12,12 @@ public struct Code: Sendable, Equatable {
     public var exclude: String?
     public var examples: [String]
     public var parent: String?
+    /// The REFI-QDA GUID of a code that came from, or goes to, another QDA tool.
+    public var guid: String?
     public var location: SourceLocation
 
     public init(id: String, name: String, definition: String? = nil, include: String? = nil, exclude: String? = nil,
-                examples: [String] = [], parent: String? = nil, location: SourceLocation) {
+                examples: [String] = [], parent: String? = nil, guid: String? = nil, location: SourceLocation) {
         self.id = id
         self.name = name
         self.definition = definition
@@ -23,6 +25,7 @@ public struct Code: Sendable, Equatable {
         self.exclude = exclude
         self.examples = examples
         self.parent = parent
+        self.guid = guid
         self.location = location
     }
 
@@ -73,7 +76,7 @@ public struct Codebook: Sendable, Equatable {
         func visit(_ items: [YAMLValue], parent: String?) throws {
             for item in items {
                 let fields = try item.fields(
-                    "a code", allowed: ["id", "name", "definition", "include", "exclude", "examples", "codes", "memo"])
+                    "a code", allowed: ["id", "name", "definition", "include", "exclude", "examples", "codes", "memo", "guid"])
                 let idValue = try fields.required("id")
                 let ownId = try fields.requiredString("id")
                 guard Code.isValidSegment(ownId) else {
@@ -92,6 +95,7 @@ public struct Codebook: Sendable, Equatable {
                     exclude: try fields.string("exclude"),
                     examples: try fields.strings("examples"),
                     parent: parent,
+                    guid: try fields.string("guid"),
                     location: item.location))
                 try visit(fields.list("codes"), parent: id)
             }

@@ -14,7 +14,68 @@ struct TranscriptCommand: ParsableCommand {
               triangulate transcript list
               triangulate transcript show P01
             """,
-        subcommands: [List.self, Show.self])
+        subcommands: [Import.self, List.self, Show.self, CheckNames.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a transcript (.txt, .md, .vtt, .srt, .docx) into the study, optionally pseudonymised.",
+            discussion: """
+                Copies the file to corpus/transcripts/ID.ext, where ID is --participant (default: the file's name). \
+                With --pseudonymize, every real name listed in the key file (CSV: real,pseudonym) is replaced in \
+                speakers and text, and the transcript is written as plain text; the import is refused if a real name \
+                would remain. The key lives outside the study: --key FILE, $TRIANGULATE_PSEUDONYM_KEY, or \
+                ~/.config/triangulate/pseudonyms.csv.
+
+                Examples:
+                  triangulate transcript import ~/interviews/interview-03.docx --participant P03
+                  triangulate transcript import raw/P04.vtt --pseudonymize --key ~/private/names.csv
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The transcript file.") var file: String
+        @Option(help: "The participant's id (the transcript's name in the study).") var participant: String?
+        @Flag(help: "Replace the real names listed in the key file.") var pseudonymize = false
+        @Option(help: ArgumentHelp("The pseudonym key (CSV real,pseudonym), kept outside the study.", valueName: "file")) var key: String?
+        @Flag(help: "Replace the participant's existing transcript.") var replace = false
+
+        func run() throws {
+            let study = try studyOptions.load()
+            var keyURL: URL? = nil
+            if pseudonymize {
+                keyURL = key.map { URL(fileURLWithPath: $0) } ?? TranscriptImport.defaultKey()
+                guard keyURL != nil else {
+                    throw CommandFailure(message: "--pseudonymize needs a key file: pass --key FILE, set TRIANGULATE_PSEUDONYM_KEY, or create ~/.config/triangulate/pseudonyms.csv")
+                }
+            } else if key != nil {
+                throw CommandFailure(message: "--key is used with --pseudonymize")
+            }
+            let path = try TranscriptImport(study: study).run(URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace)
+            Terminal.line("Imported \(file) as \(path)\(pseudonymize ? " (pseudonymised)" : "").")
+        }
+    }
+
+    struct CheckNames: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-names",
+            abstract: "Find real names from the pseudonym key anywhere in transcripts or coding quotes.",
+            discussion: "Exits with 1 and lists the places when a mapped real name is found (the names themselves are not printed).\n\nExample:\n  triangulate transcript check-names --key ~/private/names.csv")
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Option(help: ArgumentHelp("The pseudonym key (default: $TRIANGULATE_PSEUDONYM_KEY or ~/.config/triangulate/pseudonyms.csv).", valueName: "file")) var key: String?
+
+        func run() throws {
+            guard let keyURL = key.map({ URL(fileURLWithPath: $0) }) ?? TranscriptImport.defaultKey() else {
+                throw CommandFailure(message: "no pseudonym key: pass --key FILE or set TRIANGULATE_PSEUDONYM_KEY")
+            }
+            let places = try TranscriptImport(study: try studyOptions.load()).leaks(key: keyURL)
+            if places.isEmpty {
+                Terminal.line("No real name from the key appears in the study.")
+            } else {
+                for place in places { Terminal.line(place) }
+                throw CommandFailure(message: "real names from the key appear in \(places.count) place\(places.count == 1 ? "" : "s") (listed above)")
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,8 +125,41 @@ struct TranscriptCommand: ParsableCommand {
 struct CodebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codebook",
-        abstract: "Show the codebooks.",
-        subcommands: [Show.self])
+        abstract: "Show, import and export the codebooks.",
+        subcommands: [Show.self, Import.self, Export.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a REFI-QDA codebook (.qdc) or the codes of a project (.qdpx) from ATLAS.ti, NVivo, MAXQDA, QualCoder.",
+            discussion: """
+                Writes codebooks/NAME.yaml (NAME: --as, or the file's name). Code ids are made from the names; each \
+                code keeps its name, description and REFI-QDA guid.
+
+                Example:
+                  triangulate codebook import ~/exports/project.qdpx --as nvivo
+                """)
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The .qdc or .qdpx file.") var file: String
+        @Option(name: .customLong("as"), help: "The codebook's file name in codebooks/.") var name: String?
+        @Flag(help: "Replace an existing codebook of that name.") var replace = false
+
+        func run() throws {
+            let result = try CodebookExchange(study: try studyOptions.load()).importCodebook(URL(fileURLWithPath: file), as: name, replacing: replace)
+            Terminal.line("Imported \(result.codes) codes into \(result.path).")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export every code as a REFI-QDA codebook (.qdc).",
+            discussion: "The same codebooks always export the same bytes.\n\nExample:\n  triangulate codebook export --output reuse.qdc")
+        @OptionGroup var studyOptions: StudyOptions
+        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+
+        func run() throws {
+            try Terminal.write(try CodebookExchange(study: try studyOptions.load()).exportCodebook(), to: output)
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,72 @@
+import Coding
+import Core
+import Foundation
+import GRDB
+import ZIPFoundation
+
+/// REFI-QDA codebook exchange for the study (`codebook import` and `codebook export`).
+public struct CodebookExchange {
+    public let study: Study
+
+    public init(study: Study) {
+        self.study = study
+    }
+
+    /// Imports the codes of a `.qdc` codebook or a `.qdpx` project as `codebooks/NAME.yaml`.
+    /// - Returns: the path written and the number of codes.
+    public func importCodebook(_ source: URL, as name: String?, replacing: Bool) throws -> (path: String, codes: Int) {
+        let data = try Self.codebookXML(source)
+        let nodes = try REFIQDACodebook.parse(data, file: source.lastPathComponent)
+        let fileName = (name ?? source.deletingPathExtension().lastPathComponent) + (name?.hasSuffix(".yaml") == true ? "" : ".yaml")
+        let target = study.layout.codebooks.appendingPathComponent(fileName)
+        let lock = try study.lock()
+        defer { withExtendedLifetime(lock) {} }
+        if FileManager.default.fileExists(atPath: target.path) && !replacing {
+            throw StudyError.invalid("\(study.relativePath(target)) exists; pass --replace, or --as another name", at: nil)
+        }
+        let yaml = REFIQDACodebook.yaml(for: nodes, name: source.deletingPathExtension().lastPathComponent)
+        let book = try Codebook.parse(yaml, file: study.relativePath(target))
+        let (index, _) = try StudyIndex.open(study)
+        let others = try index.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM code WHERE source != ?", arguments: [study.relativePath(target)])
+        }
+        if let clash = book.codes.first(where: { others.contains($0.id) }) {
+            throw StudyError.invalid("code '\(clash.id)' is already defined in another codebook; import with a parent prefix by editing, or rename the existing code first", at: nil)
+        }
+        try AtomicFile.write(yaml, to: target)
+        try index.refresh()
+        return (study.relativePath(target), book.codes.count)
+    }
+
+    /// Every code of the study as a REFI-QDA `.qdc` document.
+    public func exportCodebook() throws -> String {
+        let (index, _) = try StudyIndex.open(study)
+        let paths = try index.read { db in try String.fetchAll(db, sql: "SELECT path FROM source WHERE kind = 'codebook' ORDER BY path") }
+        let codes = try paths.flatMap { try Codebook.read(study.resolve($0), displayPath: $0).codes }
+        return REFIQDACodebook.export(codes, origin: "Triangulate \(TriangulateVersion.current)")
+    }
+
+    static func codebookXML(_ source: URL) throws -> Data {
+        switch source.pathExtension.lowercased() {
+        case "qdc", "qde", "xml":
+            do { return try Data(contentsOf: source) } catch {
+                throw FileError.cannotRead(path: source.path, reason: "no such file, or no permission to read it")
+            }
+        case "qdpx":
+            let archive: Archive
+            do { archive = try Archive(url: source, accessMode: .read) } catch {
+                throw FileError.cannotRead(path: source.path, reason: "expected a REFI-QDA project (a zip archive), found a file that does not open as one")
+            }
+            guard let entry = archive["project.qde"] else {
+                throw FileError.cannotRead(path: source.path, reason: "expected project.qde inside the .qdpx archive, found none")
+            }
+            var data = Data()
+            do { _ = try archive.extract(entry) { data.append($0) } } catch {
+                throw FileError.cannotRead(path: source.path, reason: "project.qde could not be extracted: \(error)")
+            }
+            return data
+        default:
+            throw StudyError.invalid("expected a REFI-QDA codebook (.qdc) or project (.qdpx), found '\(source.lastPathComponent)'", at: nil)
+        }
+    }
+}
