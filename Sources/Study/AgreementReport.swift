@@ -26,8 +26,9 @@ public struct AgreementReport {
     public var disagreements: [(code: String, disagreement: Disagreement)]
 
     /// - Parameter coders: the coders to compare (default: every coder with codings).
-    public static func compute(index: StudyIndex, coders requested: [String]?, unit: AgreementUnit, code: String?) throws -> AgreementReport {
-        let (codings, turns, allCoders, codes) = try index.read { db -> ([PlacedCoding], [CodedTurn], [String], [String]) in
+    public static func compute(index: StudyIndex, coders requested: [String]?, unit: AgreementUnit, code: String?,
+                               participants: Set<String>? = nil) throws -> AgreementReport {
+        let (allCodings, allTurns, allCoders, codes) = try index.read { db -> ([PlacedCoding], [CodedTurn], [String], [String]) in
             let codings = try GRDB.Row.fetchAll(db, sql: """
                 SELECT c.transcript, c.anchor_turn, c.anchor_start, c.anchor_end, c.code, c.coder FROM coding c
                 JOIN turn t ON t.transcript = c.transcript AND t.number = c.anchor_turn
@@ -39,6 +40,9 @@ public struct AgreementReport {
             let codes = try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY source, line")
             return (codings, turns, coders, codes)
         }
+        let keep = { (transcript: String) in participants?.contains(transcript) ?? true }
+        let codings = allCodings.filter { keep($0.transcript) }
+        let turns = allTurns.filter { keep($0.transcript) }
         let coders = requested ?? allCoders
         for coder in coders where !allCoders.contains(coder) {
             throw StudyError.unknown(kind: "coder with codings", name: coder, known: allCoders)

@@ -9,9 +9,12 @@ import Reports
 /// sub-codes too, as everywhere in Triangulate.
 public struct CodingAnalysis {
     public let index: StudyIndex
+    /// Only these participants' transcripts (from a `--where` filter), or all.
+    public var participants: Set<String>?
 
-    public init(index: StudyIndex) {
+    public init(index: StudyIndex, participants: Set<String>? = nil) {
         self.index = index
+        self.participants = participants
     }
 
     /// Transcripts in interview order: the order of participants.csv, then the others by id.
@@ -20,7 +23,7 @@ public struct CodingAnalysis {
             let listed = try String.fetchAll(db, sql: "SELECT id FROM participant ORDER BY line")
             let transcripts = Set(try String.fetchAll(db, sql: "SELECT id FROM transcript"))
             let rest = transcripts.subtracting(listed).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-            return listed.filter(transcripts.contains) + rest
+            return (listed.filter(transcripts.contains) + rest).filter { participants?.contains($0) ?? true }
         }
     }
 
@@ -40,7 +43,7 @@ public struct CodingAnalysis {
             if let coder { sql += " AND coder = ?"; arguments += [coder] }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
                 Placed(transcript: $0[0], turn: $0[1], start: $0[2], end: $0[3], code: $0[4], coder: $0[5])
-            }
+            }.filter { participants?.contains($0.transcript) ?? true }
         }
     }
 

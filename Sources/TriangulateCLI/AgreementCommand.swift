@@ -27,13 +27,17 @@ struct AgreementCommand: ParsableCommand {
     @Option(help: "The unit of analysis.") var unit: AgreementUnit = .turn
     @Option(help: "Only this code and its sub-codes.") var code: String?
     @Flag(help: "List the units on which the coders differ instead of the measures.") var disagreements = false
+    @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer (repeatable).", valueName: "condition"))
+    var conditions: [String] = []
     @Option(help: "Output format.") var format: ReportFormat = .markdown
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
 
     func run() throws {
         let (_, index) = try studyOptions.open()
         let names = coders.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let report = try AgreementReport.compute(index: index, coders: names, unit: unit, code: code)
+        let filter = try ParticipantFilter(conditions)
+        let report = try AgreementReport.compute(index: index, coders: names, unit: unit, code: code,
+                                                 participants: filter.isEmpty ? nil : try filter.participants(in: index))
         try Terminal.write(format.renderer.render(disagreements ? report.disagreementTable : report.table), to: output)
     }
 }

@@ -15,6 +15,7 @@ struct AnalyzeCommand: ParsableCommand {
               triangulate analyze matrix --presence
               triangulate analyze cooccurrence --spans --format csv
               triangulate analyze saturation --plot saturation.svg
+              triangulate analyze matrix --where role=engineer --where years_experience>=5
             """,
         subcommands: [CodeMatrix.self, Cooccurrence.self, Saturation.self])
 
@@ -22,6 +23,13 @@ struct AnalyzeCommand: ParsableCommand {
         @Option(help: "Output format.") var format: ReportFormat = .markdown
         @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
         @Option(help: "Only this coder's codings (default: all coders).") var coder: String?
+        @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer or years_experience>=5 (repeatable).", valueName: "condition"))
+        var conditions: [String] = []
+
+        func analysis(_ index: StudyIndex) throws -> CodingAnalysis {
+            let filter = try ParticipantFilter(conditions)
+            return CodingAnalysis(index: index, participants: filter.isEmpty ? nil : try filter.participants(in: index))
+        }
 
         func print(_ table: ReportTable) throws {
             try Terminal.write(format.renderer.render(table), to: output)
@@ -39,7 +47,7 @@ struct AnalyzeCommand: ParsableCommand {
 
         func run() throws {
             let (_, index) = try studyOptions.open()
-            try output.print(try CodingAnalysis(index: index).codeByParticipant(presence: presence, coder: output.coder))
+            try output.print(try output.analysis(index).codeByParticipant(presence: presence, coder: output.coder))
         }
     }
 
@@ -53,7 +61,7 @@ struct AnalyzeCommand: ParsableCommand {
 
         func run() throws {
             let (_, index) = try studyOptions.open()
-            try output.print(try CodingAnalysis(index: index).cooccurrence(spans: spans, coder: output.coder))
+            try output.print(try output.analysis(index).cooccurrence(spans: spans, coder: output.coder))
         }
     }
 
@@ -67,7 +75,7 @@ struct AnalyzeCommand: ParsableCommand {
 
         func run() throws {
             let (study, index) = try studyOptions.open()
-            let analysis = CodingAnalysis(index: index)
+            let analysis = try output.analysis(index)
             try output.print(try analysis.saturationTable(coder: output.coder))
             if let plot {
                 let svg = CodingAnalysis.saturationSVG(try analysis.saturation(coder: output.coder), title: "Code saturation: \(study.settings.title)")

@@ -201,6 +201,7 @@ struct ExcerptsCommand: ParsableCommand {
               triangulate excerpts --code selection
               triangulate excerpts --code selection/popularity --participant P02 --format json
               triangulate excerpts --search "licen* AND legal"
+              triangulate excerpts --code trust --where role="ML engineer" --where years_experience>=5
             """)
 
     @OptionGroup var studyOptions: StudyOptions
@@ -208,6 +209,8 @@ struct ExcerptsCommand: ParsableCommand {
     @Option(help: "Only this participant's transcript.") var participant: String?
     @Option(help: "Only this coder's codings.") var coder: String?
     @Option(help: "A full-text query over the turns' words.") var search: String?
+    @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer (repeatable).", valueName: "condition"))
+    var conditions: [String] = []
     @Option(help: "Output format.") var format: DataFormat = .text
 
     struct Hit: Encodable {
@@ -219,8 +222,13 @@ struct ExcerptsCommand: ParsableCommand {
     func run() throws {
         let (_, index) = try studyOptions.open()
         var excerpts = try index.excerpts(code: code, participant: participant, coder: coder)
+        let filter = try ParticipantFilter(conditions)
+        let selected = filter.isEmpty ? nil : try filter.participants(in: index)
+        if let selected { excerpts = excerpts.filter { selected.contains($0.transcript) } }
         if let search {
-            let hits = try index.search(search, limit: 10_000).filter { participant == nil || $0.transcript == participant }
+            let hits = try index.search(search, limit: 10_000).filter {
+                (participant == nil || $0.transcript == participant) && (selected?.contains($0.transcript) ?? true)
+            }
             if code == nil && coder == nil {
                 switch format {
                 case .json: try JSONOutput.print(hits.map { Hit(transcript: $0.transcript, turn: $0.turn, snippet: $0.snippet) })
