@@ -24,6 +24,9 @@ public enum LiteratureError: LocatedError, Equatable {
     case unreadableFile(SourceLocation, reason: String)
     /// The file is neither BibTeX, RIS nor Web of Science plain text.
     case unknownFormat(SourceLocation)
+    /// A value in a study file of the review (searches, screening, extraction, dedupe decisions)
+    /// that breaks the file's rules: what the rule expects and what the file holds.
+    case invalidEntry(SourceLocation, expected: String, found: String)
 
     public var location: SourceLocation? {
         switch self {
@@ -31,7 +34,7 @@ public enum LiteratureError: LocatedError, Equatable {
             .missingComma(let location, _, _), .unknownMacro(let location, _), .missingEndOfRecord(let location, _),
             .textOutsideRecord(let location, _), .duplicateKey(let location, _, _),
             .duplicateField(let location, _, _), .unknownCrossref(let location, _, _),
-            .unreadableFile(let location, _), .unknownFormat(let location):
+            .unreadableFile(let location, _), .unknownFormat(let location), .invalidEntry(let location, _, _):
             return location
         }
     }
@@ -60,6 +63,8 @@ public enum LiteratureError: LocatedError, Equatable {
             return reason
         case .unknownFormat:
             return "expected a BibTeX (.bib), RIS (.ris) or Web of Science plain-text export, found neither"
+        case .invalidEntry(_, let expected, let found):
+            return "expected \(expected), found \(found)"
         }
     }
 }

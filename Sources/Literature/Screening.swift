@@ -1,0 +1,325 @@
+import Core
+import Foundation
+
+/// An inclusion or exclusion criterion with the id decisions cite.
+public struct ScreeningCriterion: Sendable, Equatable {
+    public var id: String
+    public var text: String
+
+    public init(id: String, text: String) {
+        self.id = id
+        self.text = text
+    }
+}
+
+/// The stages and criteria of a review's screening, from the study settings.
+///
+/// The first stage is PRISMA's title-and-abstract screening, the last its full-text assessment.
+/// The exclusion id `not-retrieved` is reserved: at the last stage it records a report that could
+/// not be obtained, which PRISMA counts apart from the exclusions with reasons.
+public struct ScreeningCriteria: Sendable, Equatable {
+    public static let notRetrieved = "not-retrieved"
+
+    public private(set) var stages: [String]
+    public private(set) var include: [ScreeningCriterion]
+    public private(set) var exclude: [ScreeningCriterion]
+
+    /// Checks for at least two distinct stages and criterion ids that are unique and not reserved.
+    public init(
+        stages: [String] = ["title-abstract", "full-text"], include: [ScreeningCriterion], exclude: [ScreeningCriterion],
+        location: SourceLocation = SourceLocation(file: "study settings")
+    ) throws {
+        guard stages.count >= 2, Set(stages).count == stages.count, !stages.contains("") else {
+            throw LiteratureError.invalidEntry(
+                location, expected: "two or more distinct screening stages (title-abstract, full-text)",
+                found: "[\(stages.joined(separator: ", "))]")
+        }
+        var seen: Set<String> = []
+        for criterion in include + exclude {
+            guard !criterion.id.isEmpty, criterion.id != Self.notRetrieved, seen.insert(criterion.id).inserted else {
+                throw LiteratureError.invalidEntry(
+                    location, expected: "unique criterion ids other than '\(Self.notRetrieved)'", found: "'\(criterion.id)'")
+            }
+        }
+        self.stages = stages
+        self.include = include
+        self.exclude = exclude
+    }
+
+    /// Reads the YAML mapping `stages: [...]`, `include: [{id, text}]`, `exclude: [{id, text}]`;
+    /// `stages` may be left out for the default two.
+    public static func parse(_ text: String, file: String) throws -> ScreeningCriteria {
+        let root = try ReviewYAML.parse(text, file: file)
+        let top = try root.mapping("the screening criteria", allowed: ["stages", "include", "exclude"])
+        var stages = ["title-abstract", "full-text"]
+        if let node = top["stages"] { stages = try node.list("'stages'").map { try $0.string("a stage") } }
+        func criteria(_ key: String) throws -> [ScreeningCriterion] {
+            try (top[key]?.list("'\(key)'") ?? []).map { item in
+                let fields = try item.mapping("a criterion", allowed: ["id", "text"])
+                return ScreeningCriterion(
+                    id: try ReviewYAML.required("id", in: fields, of: item, what: "a criterion").string("'id'"),
+                    text: try ReviewYAML.required("text", in: fields, of: item, what: "a criterion").string("'text'"))
+            }
+        }
+        return try ScreeningCriteria(stages: stages, include: try criteria("include"), exclude: try criteria("exclude"), location: root.location)
+    }
+
+    /// The exclusion criterion with `id`, or nil.
+    public func exclusion(_ id: String) -> ScreeningCriterion? { exclude.first { $0.id == id } }
+
+    func accepts(criterion: String, for verdict: ScreeningVerdict, stage: String) -> Bool {
+        switch verdict {
+        case .exclude: return exclusion(criterion) != nil || (criterion == Self.notRetrieved && stage == stages.last)
+        case .include: return include.contains { $0.id == criterion }
+        case .maybe: return (include + exclude).contains { $0.id == criterion }
+        }
+    }
+}
+
+/// A screening verdict.
+public enum ScreeningVerdict: String, Sendable, CaseIterable, Comparable {
+    case include, exclude, maybe
+
+    public static func < (lhs: ScreeningVerdict, rhs: ScreeningVerdict) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One reviewer's decision on one record at one stage.
+public struct ScreeningDecision: Sendable, Equatable {
+    public var record: String
+    public var stage: String
+    public var verdict: ScreeningVerdict
+    /// A criterion id; required for `exclude`.
+    public var criterion: String?
+    public var note: String
+    public var reviewer: String
+    /// The row it was read from, when read from a file.
+    public var location: SourceLocation?
+
+    public init(record: String, stage: String, verdict: ScreeningVerdict, criterion: String? = nil, note: String = "",
+                reviewer: String, location: SourceLocation? = nil) {
+        self.record = record
+        self.stage = stage
+        self.verdict = verdict
+        self.criterion = criterion
+        self.note = note
+        self.reviewer = reviewer
+        self.location = location
+    }
+}
+
+/// A resolver's final word on a record where reviewers disagreed, a row of `screening/resolutions.csv`.
+public struct ScreeningResolution: Sendable, Equatable {
+    public var record: String
+    public var stage: String
+    public var verdict: ScreeningVerdict
+    public var criterion: String?
+    public var note: String
+    public var resolver: String
+
+    public init(record: String, stage: String, verdict: ScreeningVerdict, criterion: String? = nil, note: String = "", resolver: String) {
+        self.record = record
+        self.stage = stage
+        self.verdict = verdict
+        self.criterion = criterion
+        self.note = note
+        self.resolver = resolver
+    }
+}
+
+/// Reading and writing of a reviewer's `screening/<reviewer>.csv` (`record,stage,decision,criterion,note`).
+///
+/// The file is append-only: a reviewer who changes their mind appends a new row, and the last row
+/// for a record and stage is the decision in force.
+public enum ScreeningFile {
+    public static let header = ["record", "stage", "decision", "criterion", "note"]
+
+    /// Reads and validates every row against `criteria`; the first problem is thrown with its cell.
+    public static func parse(_ text: String, file: String, reviewer: String, criteria: ScreeningCriteria) throws -> [ScreeningDecision] {
+        let table = try ReviewTable.parse(text, file: file, required: header, allowed: header)
+        return try table.rows.map { row in
+            let checked = try checkedDecision(row, criteria: criteria)
+            return ScreeningDecision(
+                record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
+                note: row["note"], reviewer: reviewer, location: row.location(of: "record"))
+        }
+    }
+
+    static func checkedDecision(_ row: ReviewTable.Row, criteria: ScreeningCriteria) throws -> (verdict: ScreeningVerdict, criterion: String?) {
+        if row["record"].isEmpty {
+            throw LiteratureError.invalidEntry(row.location(of: "record"), expected: "a record id", found: "an empty cell")
+        }
+        guard criteria.stages.contains(row["stage"]) else {
+            throw LiteratureError.invalidEntry(
+                row.location(of: "stage"), expected: "one of the stages \(criteria.stages.joined(separator: ", "))", found: "'\(row["stage"])'")
+        }
+        guard let verdict = ScreeningVerdict(rawValue: row["decision"]) else {
+            throw LiteratureError.invalidEntry(row.location(of: "decision"), expected: "include, exclude or maybe", found: "'\(row["decision"])'")
+        }
+        let criterion = row["criterion"].isEmpty ? nil : row["criterion"]
+        if verdict == .exclude && criterion == nil {
+            throw LiteratureError.invalidEntry(
+                row.location(of: "criterion"),
+                expected: "an exclusion criterion id (\(criteria.exclude.map(\.id).joined(separator: ", "))) for an exclude decision",
+                found: "an empty cell")
+        }
+        if let criterion, !criteria.accepts(criterion: criterion, for: verdict, stage: row["stage"]) {
+            let ids = (verdict == .include ? criteria.include : verdict == .exclude ? criteria.exclude : criteria.include + criteria.exclude).map(\.id)
+                + (verdict == .exclude && row["stage"] == criteria.stages.last ? [ScreeningCriteria.notRetrieved] : [])
+            throw LiteratureError.invalidEntry(
+                row.location(of: "criterion"), expected: "a criterion id defined for \(verdict.rawValue) (\(ids.joined(separator: ", ")))",
+                found: "'\(criterion)'")
+        }
+        return (verdict, criterion)
+    }
+
+    /// One decision as a CSV line.
+    public static func line(_ decision: ScreeningDecision) -> String {
+        CSVLine.line([decision.record, decision.stage, decision.verdict.rawValue, decision.criterion ?? "", decision.note])
+    }
+
+    public static func read(_ url: URL, displayPath: String, reviewer: String, criteria: ScreeningCriteria) throws -> [ScreeningDecision] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath, reviewer: reviewer, criteria: criteria)
+    }
+
+    /// Appends decisions atomically, writing the header when the file is new.
+    public static func append(_ decisions: [ScreeningDecision], to url: URL) throws {
+        let exists = FileManager.default.fileExists(atPath: url.path)
+        try AtomicFile.append((exists ? "" : CSVLine.line(header)) + decisions.map(line).joined(), to: url)
+    }
+}
+
+/// Reading and writing of `screening/resolutions.csv` (`record,stage,decision,criterion,note,resolver`).
+public enum ResolutionFile {
+    public static let header = ["record", "stage", "decision", "criterion", "note", "resolver"]
+
+    public static func parse(_ text: String, file: String, criteria: ScreeningCriteria) throws -> [ScreeningResolution] {
+        let table = try ReviewTable.parse(text, file: file, required: header, allowed: header)
+        return try table.rows.map { row in
+            let checked = try ScreeningFile.checkedDecision(row, criteria: criteria)
+            if row["resolver"].isEmpty {
+                throw LiteratureError.invalidEntry(row.location(of: "resolver"), expected: "the resolver's name", found: "an empty cell")
+            }
+            return ScreeningResolution(
+                record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
+                note: row["note"], resolver: row["resolver"])
+        }
+    }
+
+    public static func line(_ resolution: ScreeningResolution) -> String {
+        CSVLine.line([resolution.record, resolution.stage, resolution.verdict.rawValue, resolution.criterion ?? "",
+                      resolution.note, resolution.resolver])
+    }
+
+    public static func read(_ url: URL, displayPath: String, criteria: ScreeningCriteria) throws -> [ScreeningResolution] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath, criteria: criteria)
+    }
+
+    public static func append(_ resolutions: [ScreeningResolution], to url: URL) throws {
+        let exists = FileManager.default.fileExists(atPath: url.path)
+        try AtomicFile.append((exists ? "" : CSVLine.line(header)) + resolutions.map(line).joined(), to: url)
+    }
+}
+
+/// Reviewers who disagree on a record at a stage.
+public struct ScreeningConflict: Sendable, Equatable {
+    public var record: String
+    public var stage: String
+    /// The decision in force of each reviewer who decided the record.
+    public var decisions: [String: ScreeningDecision]
+    /// The resolution, when one was recorded.
+    public var resolution: ScreeningResolution?
+}
+
+/// Where a record stands at a stage once all decisions and resolutions are read.
+public enum ScreeningOutcome: Sendable, Equatable {
+    case undecided
+    /// Reviewers disagree and no resolution is recorded.
+    case conflict
+    /// Every decision is `maybe`, with no resolution.
+    case maybe
+    case included(criterion: String?)
+    case excluded(criterion: String)
+}
+
+/// All screening decisions of a review, with the questions asked of them.
+public struct ScreeningLedger: Sendable {
+    public let criteria: ScreeningCriteria
+    /// Stage → record → reviewer → the decision in force (the last one given).
+    public let latest: [String: [String: [String: ScreeningDecision]]]
+    /// Stage → record → the last resolution.
+    public let resolutions: [String: [String: ScreeningResolution]]
+
+    public init(criteria: ScreeningCriteria, decisions: [ScreeningDecision], resolutions: [ScreeningResolution] = []) {
+        self.criteria = criteria
+        var latest: [String: [String: [String: ScreeningDecision]]] = [:]
+        for decision in decisions { latest[decision.stage, default: [:]][decision.record, default: [:]][decision.reviewer] = decision }
+        self.latest = latest
+        var resolved: [String: [String: ScreeningResolution]] = [:]
+        for resolution in resolutions { resolved[resolution.stage, default: [:]][resolution.record] = resolution }
+        self.resolutions = resolved
+    }
+
+    /// Records at `stage` where the reviewers' verdicts differ, by record id; resolved ones carry
+    /// their resolution and are left out unless `includingResolved`.
+    public func conflicts(at stage: String, includingResolved: Bool = false) -> [ScreeningConflict] {
+        (latest[stage] ?? [:]).keys.sorted().compactMap { record in
+            let decisions = latest[stage]![record]!
+            guard Set(decisions.values.map(\.verdict)).count > 1 else { return nil }
+            let resolution = resolutions[stage]?[record]
+            if resolution != nil && !includingResolved { return nil }
+            return ScreeningConflict(record: record, stage: stage, decisions: decisions, resolution: resolution)
+        }
+    }
+
+    /// The outcome of `record` at `stage`: a resolution wins; otherwise reviewers who agree decide.
+    /// When agreeing excluders cite different criteria, the criterion listed first in the settings
+    /// is reported, so the PRISMA reasons are deterministic.
+    public func outcome(of record: String, at stage: String) -> ScreeningOutcome {
+        if let resolution = resolutions[stage]?[record] {
+            return Self.outcome(resolution.verdict, [resolution.criterion], criteria)
+        }
+        guard let decisions = latest[stage]?[record], !decisions.isEmpty else { return .undecided }
+        let verdicts = Set(decisions.values.map(\.verdict))
+        guard verdicts.count == 1, let verdict = verdicts.first else { return .conflict }
+        return Self.outcome(verdict, decisions.keys.sorted().map { decisions[$0]!.criterion }, criteria)
+    }
+
+    private static func outcome(_ verdict: ScreeningVerdict, _ cited: [String?], _ criteria: ScreeningCriteria) -> ScreeningOutcome {
+        switch verdict {
+        case .maybe: return .maybe
+        case .include: return .included(criterion: cited.compactMap { $0 }.first)
+        case .exclude:
+            let ids = Set(cited.compactMap { $0 })
+            let order = criteria.exclude.map(\.id) + [ScreeningCriteria.notRetrieved]
+            return .excluded(criterion: order.first { ids.contains($0) } ?? ids.sorted().first ?? "")
+        }
+    }
+
+    /// What `reviewer` may see in blind mode: their own decisions, and another reviewer's only on a
+    /// record and stage that every assigned reviewer has already decided. Ordered by stage (as in
+    /// the settings), record and reviewer.
+    public func visibleDecisions(for reviewer: String, assignedReviewers: [String]) -> [ScreeningDecision] {
+        var visible: [ScreeningDecision] = []
+        for stage in criteria.stages {
+            for (_, decisions) in (latest[stage] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let everyoneDecided = assignedReviewers.allSatisfy { decisions[$0] != nil }
+                for name in decisions.keys.sorted() where name == reviewer || (everyoneDecided && assignedReviewers.contains(reviewer)) {
+                    visible.append(decisions[name]!)
+                }
+            }
+        }
+        return visible
+    }
+
+    /// The verdicts per record at `stage` of records decided by two or more reviewers, by record
+    /// id, for an agreement statistic such as Cohen's or Fleiss' kappa.
+    public func agreementPairs(at stage: String) -> [(record: String, verdicts: [String: ScreeningVerdict])] {
+        (latest[stage] ?? [:]).keys.sorted().compactMap { record in
+            let decisions = latest[stage]![record]!
+            guard decisions.count >= 2 else { return nil }
+            return (record, decisions.mapValues(\.verdict))
+        }
+    }
+}
