@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import SystemZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -32,8 +33,11 @@ final class ChunkedInput {
     private(set) var isAtEnd = false
     /// Bytes read from the file so far.
     private(set) var bytesRead: Int64 = 0
+    private var inflater: GzipInflater?
 
-    init(url: URL, displayPath: String) throws {
+    /// Opens a file; `gzip` inflates it on the fly (see ``GzipInflater``). `totalBytes` and
+    /// `bytesRead` always count the bytes of the file as stored, so progress works for both.
+    init(url: URL, displayPath: String, gzip: Bool = false) throws {
         self.displayPath = displayPath
         descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -43,6 +47,7 @@ final class ChunkedInput {
         totalBytes = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
         capacity = 4 * Self.chunkSize
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        if gzip { inflater = try GzipInflater(displayPath: displayPath) }
         _ = try fill()
         if end - start >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
     }
@@ -69,20 +74,118 @@ final class ChunkedInput {
             base = grown
             capacity = newCapacity
         }
-        while true {
-            let count = read(descriptor, base + end, capacity - end)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DatasetError.cannotRead(path: displayPath, reason: String(cString: strerror(errno)))
+        if let inflater {
+            let count = try inflater.inflate(into: base + end, capacity: capacity - end) { buffer, size in
+                try self.readFile(into: buffer, count: size)
             }
             if count == 0 {
                 isAtEnd = true
                 return false
             }
             end += count
-            bytesRead += Int64(count)
             return true
         }
+        let count = try readFile(into: base + end, count: capacity - end)
+        if count == 0 {
+            isAtEnd = true
+            return false
+        }
+        end += count
+        return true
+    }
+
+    /// Reads up to `count` bytes of the file as stored; 0 at its end.
+    private func readFile(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+        while true {
+            let result = read(descriptor, buffer, count)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw DatasetError.cannotRead(path: displayPath, reason: String(cString: strerror(errno)))
+            }
+            bytesRead += Int64(result)
+            return result
+        }
+    }
+}
+
+/// Streams a gzip file through zlib's `inflate`, a compressed chunk at a time, so neither the
+/// compressed nor the decompressed file is ever held whole.
+///
+/// zlib is initialised with window bits 15 + 32, which accepts a gzip (or zlib) header and checks
+/// the CRC-32 and length in the trailer. A file made by `cat a.gz b.gz` holds several gzip
+/// members; when one ends and more input follows, the stream is reset and the next member is
+/// inflated behind it, as `gunzip` does. A stream that ends before its trailer is reported as
+/// truncated, and zlib's own diagnosis (bad header, bad CRC, invalid distance) names the file.
+final class GzipInflater {
+    private static let inputSize = 1 << 18
+    private let displayPath: String
+    private var stream = z_stream()
+    private let inputBuffer: UnsafeMutablePointer<UInt8>
+    private var inputAtEnd = false
+    private var memberEnded = false
+    private var compressedOffset: Int64 = 0
+
+    init(displayPath: String) throws {
+        self.displayPath = displayPath
+        inputBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.inputSize)
+        let code = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard code == Z_OK else {
+            inputBuffer.deallocate()
+            throw DatasetError.cannotRead(path: displayPath, reason: "zlib could not start inflating (error \(code))")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        inputBuffer.deallocate()
+    }
+
+    /// Inflates into `output` until it holds some bytes or the file ends; returns how many it wrote
+    /// (0 only at the end of the last member). `readCompressed` supplies the file's stored bytes.
+    func inflate(into output: UnsafeMutablePointer<UInt8>, capacity: Int,
+                 readCompressed: (UnsafeMutablePointer<UInt8>, Int) throws -> Int) throws -> Int {
+        let limit = min(capacity, Int(UInt32.max))
+        stream.next_out = output
+        stream.avail_out = UInt32(limit)
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 && !inputAtEnd {
+                let count = try readCompressed(inputBuffer, Self.inputSize)
+                if count == 0 {
+                    inputAtEnd = true
+                } else {
+                    stream.next_in = inputBuffer
+                    stream.avail_in = UInt32(count)
+                }
+            }
+            if memberEnded {
+                if stream.avail_in == 0 { break }
+                guard inflateReset(&stream) == Z_OK else { throw corrupt("zlib could not start the next gzip member") }
+                memberEnded = false
+            }
+            if stream.avail_in == 0 {
+                throw corrupt(compressedOffset == 0 ? "the file is empty, so it has no gzip header"
+                                                    : "the gzip stream ends before its end marker (the file is truncated)")
+            }
+            let before = stream.avail_in
+            let code = SystemZlib.inflate(&stream, Z_NO_FLUSH)
+            compressedOffset += Int64(before - stream.avail_in)
+            switch code {
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            case Z_STREAM_END:
+                memberEnded = true
+            case Z_NEED_DICT:
+                throw corrupt("the stream needs a preset dictionary, which gzip files never use")
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "error \(code)"
+                throw corrupt("zlib reports '\(reason)' near compressed byte \(compressedOffset)")
+            }
+        }
+        return limit - Int(stream.avail_out)
+    }
+
+    private func corrupt(_ detail: String) -> DatasetError {
+        .cannotRead(path: displayPath, reason: "not a valid gzip file: \(detail)")
     }
 }
 

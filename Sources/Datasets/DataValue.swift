@@ -50,3 +50,43 @@ public struct TableDescription: Sendable, Equatable {
     public var columns: [Column]
     public var rowCount: Int
 }
+
+/// Per-column statistics of a table or view, as `dataset describe` shows them.
+public struct TableProfile: Sendable, Equatable {
+    /// One column's statistics. Numbers and text are ranged separately, because SQLite orders
+    /// every number before every text, so a single MIN/MAX over a mixed column would hide one kind.
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        /// The type the table declares (empty when none is declared, as for most view columns).
+        public var declaredType: String
+        public var nullCount: Int
+        /// `nullCount / rowCount`, or 0 for an empty table.
+        public var nullShare: Double
+        /// Distinct non-NULL values, compared as SQLite compares them (text byte by byte).
+        public var distinctCount: Int
+        /// The smallest and largest integer or real value; `.null` when the column holds none.
+        public var minimumNumber: DataValue
+        public var maximumNumber: DataValue
+        /// The first and last text value in byte order; nil when the column holds no text.
+        public var minimumText: String?
+        public var maximumText: String?
+
+        public init(name: String, declaredType: String, nullCount: Int, nullShare: Double, distinctCount: Int,
+                    minimumNumber: DataValue, maximumNumber: DataValue, minimumText: String?, maximumText: String?) {
+            self.name = name
+            self.declaredType = declaredType
+            self.nullCount = nullCount
+            self.nullShare = nullShare
+            self.distinctCount = distinctCount
+            self.minimumNumber = minimumNumber
+            self.maximumNumber = maximumNumber
+            self.minimumText = minimumText
+            self.maximumText = maximumText
+        }
+    }
+
+    public var name: String
+    public var rowCount: Int
+    /// The columns in the table's order.
+    public var columns: [Column]
+}

@@ -55,9 +55,18 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
             self.columns = columns
         }
 
-        /// The declared format, or the one the extension implies.
+        /// The declared format, or the one the extension implies; for a gzip file (`.gz`) the
+        /// extension inside it (`models.csv.gz` is CSV).
         public var resolvedFormat: DataFormat? {
-            format ?? DataFormat(pathExtension: (path as NSString).pathExtension)
+            if let format { return format }
+            let name = isGzipCompressed ? (path as NSString).deletingPathExtension : path
+            return DataFormat(pathExtension: (name as NSString).pathExtension)
+        }
+
+        /// True when the file is gzip-compressed (its name ends in `.gz`); it is then inflated
+        /// while it streams in, and its SHA-256 is that of the compressed file as stored.
+        public var isGzipCompressed: Bool {
+            (path as NSString).pathExtension.lowercased() == "gz"
         }
     }
 
@@ -301,7 +310,7 @@ private struct ManifestReader {
         guard hasPath else { throw fail(node, "expected a 'path' for the file to import, found none") }
         guard hasTable else { throw fail(node, "expected a 'table' to import '\(file.path)' into, found none") }
         if file.resolvedFormat == nil {
-            throw fail(node, "expected a 'format' (csv, tsv, jsonl, json) for '\(file.path)', whose extension does not imply one")
+            throw fail(node, "expected a 'format' (csv, tsv, jsonl, json) for '\(file.path)', whose extension does not imply one (.csv, .tsv, .jsonl, .json, each optionally followed by .gz)")
         }
         return file
     }

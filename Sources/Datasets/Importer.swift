@@ -15,7 +15,9 @@ public struct ImportProgress: Sendable {
 
     public var file: String
     public var phase: Phase
+    /// Bytes of the file as stored read so far (compressed bytes for a `.gz` file).
     public var bytesRead: Int64
+    /// The size of the file as stored.
     public var totalBytes: Int64
     public var rows: Int
 }
@@ -67,7 +69,7 @@ struct Importer {
         }
         let before = try FileStamp(url: url, displayPath: file.path)
         let hasher = BackgroundHash(url: url)
-        let input = try ChunkedInput(url: url, displayPath: file.path)
+        let input = try ChunkedInput(url: url, displayPath: file.path, gzip: file.isGzipCompressed)
         let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
         let result = try infer(source, file: file, format: format)
         let sha256 = try hasher.result(displayPath: file.path)
@@ -136,7 +138,7 @@ struct Importer {
         let statement = try db.makeStatement(sql: "INSERT INTO \(quoteIdentifier(scan.file.table)) VALUES (\(placeholders))")
         let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
-        let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path)
+        let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path, gzip: scan.file.isGzipCompressed)
         let source = try makeSource(input, format: scan.format, knownColumns: scan.columns, validating: false)
         guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
         let types = scan.types

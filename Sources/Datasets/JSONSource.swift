@@ -15,11 +15,24 @@ import Darwin
 /// and objects are kept as their JSON text so SQLite's `json_extract` can reach into them. In a
 /// JSON array, each element's extent is found by a quick scan that tracks depth and strings, and
 /// only then is the element parsed in full, so the array never has to fit in memory.
+///
+/// Why nested values stay JSON columns rather than being flattened into related tables:
+/// PTMTorrent's uniform schema (`ptm_torrent/utils/ptmSchema.json`) gives each model record one
+/// nested `ModelHub` object and a `Datasets` array of objects that themselves hold arrays
+/// (`DatasetUsages`). Flattening would have to invent child-table names, surrogate keys and a
+/// rule for arrays inside arrays, differently for every source, and a metric query would then
+/// depend on those invented names. Kept as JSON text, every column has the name its source gives
+/// it, the import stays one streaming pass with one table per file, and SQLite reaches inside on
+/// demand: `json_extract(ModelHub, '$.ModelHubName')`, `json_array_length(Datasets)`, and
+/// `json_each(Datasets)` for one row per dataset (a join a flattened table would have stored).
+/// The same queries carry over to PostgreSQL's `jsonb` (`->>`, `jsonb_array_elements`).
 final class JSONSource: RecordSource {
     private struct Slot {
         var kind: FieldKind
         var offset: Int
         var count: Int
+        /// Where the value starts in the input buffer, for error locations (-1 when absent).
+        var source: Int = -1
     }
 
     let input: ChunkedInput
@@ -35,6 +48,8 @@ final class JSONSource: RecordSource {
     /// Where `input.start` is in the file.
     private var position = TextPosition()
     private var recordPosition = TextPosition()
+    /// Where the current record starts in the input buffer.
+    private var recordStart = 0
     private var arrayStarted = false
     private var arrayFinished = false
     /// True when the last byte consumed outside whitespace was a ',' (so ']' would end a trailing comma).
@@ -58,8 +73,15 @@ final class JSONSource: RecordSource {
         return FieldValue(kind: slot.kind, bytes: UnsafePointer(arena + slot.offset), count: slot.count)
     }
 
+    /// The line and column of the column's value in the current record (the record's start when
+    /// the record lacks the key). The input buffer still holds the record: sources refill it only
+    /// when asked for the next record.
     func location(ofColumn column: Int) -> SourceLocation {
-        recordPosition.location(in: input.displayPath)
+        guard column < slots.count, slots[column].source >= recordStart else {
+            return recordPosition.location(in: input.displayPath)
+        }
+        return recordPosition.advanced(over: input.base, from: recordStart, to: slots[column].source)
+            .location(in: input.displayPath)
     }
 
     func next() throws -> Bool {
@@ -195,6 +217,7 @@ final class JSONSource: RecordSource {
 
     private func parseRecord(from start: Int, to end: Int) throws {
         recordPosition = position
+        recordStart = start
         if validatesUTF8, let bad = firstInvalidUTF8(input.base, from: start, to: end) {
             throw DatasetError.invalidData(
                 position.advanced(over: input.base, from: start, to: bad).location(in: input.displayPath),
@@ -220,9 +243,9 @@ final class JSONSource: RecordSource {
         return columnNames.count - 1
     }
 
-    fileprivate func store(_ kind: FieldKind, column: Int, offset: Int, count: Int) {
+    fileprivate func store(_ kind: FieldKind, column: Int, offset: Int, count: Int, source: Int) {
         while slots.count <= column { slots.append(Slot(kind: .null, offset: 0, count: 0)) }
-        slots[column] = Slot(kind: kind, offset: offset, count: count)
+        slots[column] = Slot(kind: kind, offset: offset, count: count, source: source)
     }
 
     private struct Parser {
@@ -291,7 +314,7 @@ final class JSONSource: RecordSource {
             case UInt8(ascii: "\""):
                 let offset = source.arenaCount
                 try parseString()
-                source.store(.string, column: column, offset: offset, count: source.arenaCount - offset)
+                source.store(.string, column: column, offset: offset, count: source.arenaCount - offset, source: start)
                 return
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 try skipValue(depth: 0)
@@ -301,7 +324,7 @@ final class JSONSource: RecordSource {
                 kind = .boolean
             case UInt8(ascii: "n"):
                 try parseLiteral("null")
-                source.store(.null, column: column, offset: 0, count: 0)
+                source.store(.null, column: column, offset: 0, count: 0, source: start)
                 return
             default:
                 try parseNumber()
@@ -310,7 +333,7 @@ final class JSONSource: RecordSource {
             let offset = source.arenaCount
             (source.arena + offset).update(from: bytes + start, count: index - start)
             source.arenaCount += index - start
-            source.store(kind, column: column, offset: offset, count: index - start)
+            source.store(kind, column: column, offset: offset, count: index - start, source: start)
         }
 
         mutating func parseLiteral(_ literal: StaticString) throws {

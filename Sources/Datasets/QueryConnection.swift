@@ -91,7 +91,7 @@ public final class QueryConnection {
     /// Streams the rows of a read-only query, handing `columns` the column names before the
     /// first row (so a consumer can check them even when the query returns no rows).
     public func stream(_ sql: String, columns: ([String]) throws -> Void, row body: ([DataValue]) throws -> Void) throws {
-        try run(sql) { names, cursor in
+        _ = try run(sql) { names, cursor in
             try columns(names)
             while let row = try cursor.next() { try body(Self.values(of: row)) }
         }
@@ -110,15 +110,88 @@ public final class QueryConnection {
             guard case .text(let name) = row[0], case .text(let kind) = row[1] else {
                 throw DatasetError.sqlite("unexpected row in sqlite_master")
             }
-            let literal = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
-            let columns = try query("PRAGMA table_info(\(literal))").rows.map { column in
-                guard case .text(let columnName) = column[1] else { throw DatasetError.sqlite("unexpected row in table_info") }
-                if case .text(let type) = column[2] { return TableDescription.Column(name: columnName, declaredType: type) }
-                return TableDescription.Column(name: columnName, declaredType: "")
-            }
+            let columns = try tableColumns(name)
             let count = try query("SELECT COUNT(*) FROM \(quoteIdentifier(name))").rows.first?.first
             guard case .integer(let rowCount) = count else { throw DatasetError.sqlite("COUNT(*) returned no integer") }
             return TableDescription(name: name, kind: kind, columns: columns, rowCount: Int(rowCount))
+        }
+    }
+
+    /// Statistics for every column of a table or view: declared type, NULL count and share,
+    /// distinct count, and the numeric and text ranges.
+    ///
+    /// All columns are aggregated by one `SELECT` over the table, so SQLite reads it once (each
+    /// `COUNT(DISTINCT …)` keeps its own temporary index during that scan); only tables wider than
+    /// 200 columns take one scan per 200 columns, to stay within SQLite's limit on result columns.
+    /// The query runs behind the same guard and time limit as any metric query.
+    public func profile(table: String) throws -> TableProfile {
+        let names = try describeNames()
+        guard let entry = names.first(where: { $0 == table }) ?? names.first(where: { $0.lowercased() == table.lowercased() }) else {
+            let known = names.isEmpty ? "it has none" : "it has \(names.joined(separator: ", "))"
+            throw DatasetError.sqlite("no table or view named '\(table)' in this dataset; \(known)")
+        }
+        let columns = try tableColumns(entry)
+        let quotedTable = quoteIdentifier(entry)
+        var profiles: [TableProfile.Column] = []
+        var rowCount = 0
+        var index = 0
+        repeat {
+            let group = columns[index..<min(index + 200, columns.count)]
+            var select = ["COUNT(*)"]
+            for column in group {
+                let name = quoteIdentifier(column.name)
+                select.append("COUNT(\(name))")
+                select.append("COUNT(DISTINCT \(name))")
+                let number = "CASE WHEN typeof(\(name)) IN ('integer', 'real') THEN \(name) END"
+                let text = "CASE WHEN typeof(\(name)) = 'text' THEN \(name) END"
+                select.append(contentsOf: ["MIN(\(number))", "MAX(\(number))", "MIN(\(text))", "MAX(\(text))"])
+            }
+            let row = try query("SELECT \(select.joined(separator: ", ")) FROM \(quotedTable)").rows.first ?? []
+            guard row.count == select.count, case .integer(let count) = row[0] else {
+                throw DatasetError.sqlite("the statistics query for '\(entry)' returned an unexpected row")
+            }
+            rowCount = Int(count)
+            for (offset, column) in group.enumerated() {
+                let values = Array(row[(1 + offset * 6)..<(7 + offset * 6)])
+                guard case .integer(let nonNull) = values[0], case .integer(let distinct) = values[1] else {
+                    throw DatasetError.sqlite("the statistics query for '\(entry)' returned an unexpected row")
+                }
+                let nulls = rowCount - Int(nonNull)
+                profiles.append(TableProfile.Column(
+                    name: column.name, declaredType: column.declaredType, nullCount: nulls,
+                    nullShare: rowCount == 0 ? 0 : Double(nulls) / Double(rowCount), distinctCount: Int(distinct),
+                    minimumNumber: values[2], maximumNumber: values[3],
+                    minimumText: Self.text(values[4]), maximumText: Self.text(values[5])))
+            }
+            index += 200
+        } while index < columns.count
+        return TableProfile(name: entry, rowCount: rowCount, columns: profiles)
+    }
+
+    private static func text(_ value: DataValue) -> String? {
+        if case .text(let text) = value { return text }
+        return nil
+    }
+
+    /// Table and view names, as ``describe()`` lists them.
+    private func describeNames() throws -> [String] {
+        try query("""
+            SELECT name FROM sqlite_master
+            WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+              AND name NOT LIKE '\\_triangulate\\_%' ESCAPE '\\'
+            ORDER BY name
+            """).rows.compactMap { row in
+            if case .text(let name) = row[0] { return name }
+            return nil
+        }
+    }
+
+    private func tableColumns(_ name: String) throws -> [TableDescription.Column] {
+        let literal = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+        return try query("PRAGMA table_info(\(literal))").rows.map { column in
+            guard case .text(let columnName) = column[1] else { throw DatasetError.sqlite("unexpected row in table_info") }
+            if case .text(let type) = column[2] { return TableDescription.Column(name: columnName, declaredType: type) }
+            return TableDescription.Column(name: columnName, declaredType: "")
         }
     }
 
