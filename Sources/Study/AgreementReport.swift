@@ -54,17 +54,31 @@ public struct AgreementReport {
         let units = AgreementUnits(codings: codings, turns: turns, coders: coders)
         let selected = code.map { selected in codes.filter { $0 == selected || $0.hasPrefix(selected + "/") } } ?? codes
         var report = AgreementReport(coders: coders, unit: unit, rows: [], disagreements: [])
-        var pooled = RatingTable(coders: coders, ratings: [], weights: [])
+        var pooled: [[String?]: Int] = [:]
         for id in selected {
             let ratings = units.ratings(for: id, unit: unit)
-            let table = RatingTable(coders: ratings.coders, ratings: ratings.ratings, weights: ratings.weights)
-            pooled.ratings += table.ratings
-            pooled.weights += table.weights
-            report.rows.append(Self.row(id, table))
+            let compressed = Self.compress(ratings.ratings, weights: ratings.weights)
+            for (vector, weight) in compressed { pooled[vector, default: 0] += weight }
+            report.rows.append(Self.row(id, Self.table(coders: ratings.coders, compressed)))
             report.disagreements += units.disagreements(for: id, unit: unit).map { (id, $0) }
         }
-        report.rows.append(Self.row("overall", pooled))
+        report.rows.append(Self.row("overall", Self.table(coders: coders, pooled)))
         return report
+    }
+
+    /// Units with the same ratings from every coder are interchangeable for every measure here,
+    /// so they are merged into one weighted row: with two labels and a few coders there are only
+    /// a handful of distinct rows, however many units.
+    static func compress(_ ratings: [[String?]], weights: [Int]) -> [[String?]: Int] {
+        var merged: [[String?]: Int] = [:]
+        for (vector, weight) in zip(ratings, weights) { merged[vector, default: 0] += weight }
+        return merged
+    }
+
+    /// A rating table from merged rows, in a fixed row order so results never depend on hashing.
+    static func table(coders: [String], _ merged: [[String?]: Int]) -> RatingTable {
+        let rows = merged.sorted { $0.key.map { $0 ?? "" }.lexicographicallyPrecedes($1.key.map { $0 ?? "" }) }
+        return RatingTable(coders: coders, ratings: rows.map(\.key), weights: rows.map(\.value))
     }
 
     static func row(_ code: String, _ table: RatingTable) -> Row {

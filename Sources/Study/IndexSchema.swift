@@ -101,6 +101,10 @@ enum IndexSchema {
                 CREATE VIRTUAL TABLE turn_fts USING fts5(transcript UNINDEXED, number UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2');
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // Status looks for overlapping spans of one code in one turn.
+            try db.execute(sql: "CREATE INDEX coding_by_place ON coding(transcript, anchor_turn, code)")
+        }
         return migrator
     }
 }

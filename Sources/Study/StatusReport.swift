@@ -33,6 +33,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var reanchored: [CodingIssue]
     public var orphaned: [CodingIssue]
     public var unknownCodes: [CodingIssue]
+    /// Spans of one code by one coder that overlap in a turn: usually a double click.
+    public var overlapping: [CodingIssue]
     public var papers: Int
     public var claims: Int
     public var metrics: Int
@@ -42,7 +44,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
     /// are not: the next command that queries them imports them.
     public var isClean: Bool {
-        orphaned.isEmpty && unknownCodes.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
+        orphaned.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
     }
 }
 
@@ -76,6 +78,19 @@ extension StudyIndex {
                 reanchored: try issues("anchor = 'reanchored'", reason: "the transcript changed; the quote was found again"),
                 orphaned: try issues("anchor = 'orphaned'", reason: nil),
                 unknownCodes: try issues("code NOT IN (SELECT id FROM code)", reason: "the code is not in any codebook"),
+                overlapping: try Row.fetchAll(db, sql: """
+                    SELECT a.source, a.line, b.line AS other, a.transcript, a.anchor_turn, a.code, a.coder FROM coding a
+                    JOIN coding b ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
+                        AND a.anchor_turn = b.anchor_turn AND a.code = b.code
+                        AND a.anchor_start IS NOT NULL AND b.anchor_start IS NOT NULL
+                        AND a.anchor_start < b.anchor_end AND b.anchor_start < a.anchor_end
+                    ORDER BY a.source, a.line, b.line
+                    """).map { row in
+                    StatusReport.CodingIssue(
+                        location: "\(row["source"] as String):\(row["line"] as Int)",
+                        coding: "\(row["transcript"] as String)#\(row["anchor_turn"] as Int) \(row["code"] as String) by \(row["coder"] as String)",
+                        reason: "overlaps the span of the same code at line \(row["other"] as Int); merge or remove one")
+                },
                 papers: try count("SELECT COUNT(DISTINCT key) FROM paper"),
                 claims: try count("SELECT COUNT(*) FROM claim"),
                 metrics: try count("SELECT COALESCE(SUM(metrics), 0) FROM claim"),

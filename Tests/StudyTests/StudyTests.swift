@@ -72,6 +72,20 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(status.problems.count, 1)
     }
 
+    func testOverlappingSpansOfOneCodeAreReported() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("corpus/codings/ben.jsonl", """
+            {"transcript":"P01","turn":2,"start":11,"end":26,"quote":"downloads first","code":"trust","coder":"ben"}
+            {"transcript":"P01","turn":2,"start":20,"end":30,"code":"trust","coder":"ben"}
+            {"transcript":"P01","turn":2,"start":20,"end":30,"code":"selection","coder":"ben"}
+            """)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let status = try index.status()
+        XCTAssertEqual(status.overlapping.map(\.location), ["corpus/codings/ben.jsonl:1"])
+        XCTAssertEqual(status.overlapping.first?.reason, "overlaps the span of the same code at line 2; merge or remove one")
+        XCTAssertFalse(status.isClean)
+    }
+
     func testRefreshRereadsOnlyChangedFiles() throws {
         let fixture = try StudyFixture(self)
         let study = try fixture.study
