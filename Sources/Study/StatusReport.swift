@@ -79,8 +79,8 @@ extension StudyIndex {
                 orphaned: try issues("anchor = 'orphaned'", reason: nil),
                 unknownCodes: try issues("code NOT IN (SELECT id FROM code)", reason: "the code is not in any codebook"),
                 overlapping: try Row.fetchAll(db, sql: """
-                    SELECT a.source, a.line, b.line AS other, a.transcript, a.anchor_turn, a.code, a.coder FROM coding a
-                    JOIN coding b ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
+                    SELECT a.source, a.line, b.line AS other, a.transcript, a.anchor_turn, a.code, a.coder FROM coding a CROSS
+                    JOIN coding b INDEXED BY coding_by_place ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
                         AND a.anchor_turn = b.anchor_turn AND a.code = b.code
                         AND a.anchor_start IS NOT NULL AND b.anchor_start IS NOT NULL
                         AND a.anchor_start < b.anchor_end AND b.anchor_start < a.anchor_end

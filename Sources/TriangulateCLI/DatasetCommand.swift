@@ -117,34 +117,60 @@ struct DatasetCommand: ParsableCommand {
 
     struct Describe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a dataset's tables, columns, types and row counts.",
-            discussion: "Example:\n  triangulate dataset describe hf-2022 --format json")
+            abstract: "Show a dataset's tables and, per column, its type, share of nulls, distinct values, minimum and maximum.",
+            discussion: """
+                One scan per table. Numbers and text have separate minimum and maximum (SQLite orders every number \
+                before every text).
+
+                Example:
+                  triangulate dataset describe hf-2022 --format json
+                """)
 
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The dataset's name.") var name: String
         @Option(help: "Output format.") var format: DataFormat = .text
 
+        struct Column: Encodable {
+            var name: String
+            var type: String
+            var nulls: Int
+            var nullShare: Double
+            var distinct: Int
+            var min: String?
+            var max: String?
+        }
+
         struct Entry: Encodable {
             var table: String
             var kind: String
             var rows: Int
-            var columns: [[String: String]]
+            var columns: [Column]
         }
 
         func run() throws {
             let study = try studyOptions.load()
             let connection = try DatasetAccess.open(name, in: study)
-            let tables = try connection.describe()
-            switch format {
-            case .json:
-                try JSONOutput.print(tables.map { table in
-                    Entry(table: table.name, kind: table.kind, rows: table.rowCount,
-                          columns: table.columns.map { ["name": $0.name, "type": $0.declaredType] })
+            let entries = try connection.describe().map { table -> Entry in
+                let profile = try connection.profile(table: table.name)
+                return Entry(table: table.name, kind: table.kind, rows: profile.rowCount, columns: profile.columns.map { column in
+                    let minimum = column.minimumNumber == .null ? column.minimumText : RowPrinter.text(column.minimumNumber)
+                    let maximum = column.maximumText ?? (column.maximumNumber == .null ? nil : RowPrinter.text(column.maximumNumber))
+                    return Column(name: column.name, type: column.declaredType, nulls: column.nullCount, nullShare: column.nullShare,
+                                  distinct: column.distinctCount, min: minimum, max: maximum)
                 })
+            }
+            switch format {
+            case .json: try JSONOutput.print(entries)
             case .text:
-                for table in tables {
-                    Terminal.line("\(table.name) (\(table.kind), \(table.rowCount) rows)")
-                    for column in table.columns { Terminal.line("  \(column.name)\t\(column.declaredType)") }
+                for entry in entries {
+                    Terminal.line("\(entry.table) (\(entry.kind), \(entry.rows) rows)")
+                    let rows = entry.columns.map { column in
+                        [column.name, column.type, String(format: "%.1f%%", column.nullShare * 100), String(column.distinct),
+                         column.min ?? "", column.max ?? ""]
+                    }
+                    Terminal.output(RowPrinter.render(QueryResult(columns: ["column", "type", "null", "distinct", "min", "max"],
+                                                                  rows: rows.map { $0.map(DataValue.text) }), format: .text)
+                        .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
                 }
             }
         }

@@ -221,23 +221,27 @@ struct ExcerptsCommand: ParsableCommand {
 
     func run() throws {
         let (_, index) = try studyOptions.open()
-        var excerpts = try index.excerpts(code: code, participant: participant, coder: coder)
         let filter = try ParticipantFilter(conditions)
         let selected = filter.isEmpty ? nil : try filter.participants(in: index)
-        if let selected { excerpts = excerpts.filter { selected.contains($0.transcript) } }
+        var hits: [(transcript: String, turn: Int, snippet: String)]? = nil
         if let search {
-            let hits = try index.search(search, limit: 10_000).filter {
+            hits = try index.search(search, limit: 100_000).filter {
                 (participant == nil || $0.transcript == participant) && (selected?.contains($0.transcript) ?? true)
             }
-            if code == nil && coder == nil {
-                switch format {
-                case .json: try JSONOutput.print(hits.map { Hit(transcript: $0.transcript, turn: $0.turn, snippet: $0.snippet) })
-                case .text:
-                    if hits.isEmpty { Terminal.note("No turn matches.") }
-                    for hit in hits { Terminal.line("\(hit.transcript)#\(hit.turn)  \(hit.snippet.replacingOccurrences(of: "\n", with: " "))") }
-                }
-                return
+        }
+        if let hits, code == nil && coder == nil {
+            // A search alone lists the matching turns, coded or not.
+            switch format {
+            case .json: try JSONOutput.print(hits.map { Hit(transcript: $0.transcript, turn: $0.turn, snippet: $0.snippet) })
+            case .text:
+                if hits.isEmpty { Terminal.note("No turn matches.") }
+                for hit in hits { Terminal.line("\(hit.transcript)#\(hit.turn)  \(hit.snippet.replacingOccurrences(of: "\n", with: " "))") }
             }
+            return
+        }
+        var excerpts = try index.excerpts(code: code, participant: participant, coder: coder)
+        if let selected { excerpts = excerpts.filter { selected.contains($0.transcript) } }
+        if let hits {
             let turns = Set(hits.map { "\($0.transcript)#\($0.turn)" })
             excerpts = excerpts.filter { turns.contains("\($0.transcript)#\($0.turn)") }
         }
