@@ -53,7 +53,10 @@ final class DemoStudyTests: XCTestCase {
         XCTAssertEqual(verdicts["C2a"], .supported)
         XCTAssertEqual(verdicts["C3a"], .supported)
         XCTAssertEqual(verdicts["C4a"], .supported)
-        for untested in ["C5", "C6", "C7"] { XCTAssertEqual(verdicts[untested], .notTested, untested) }
+        XCTAssertEqual(verdicts["C6a"], .supported)
+        XCTAssertEqual(verdicts["C6b"], .supported)
+        XCTAssertEqual(matrix.claimVerdicts.map(\.claim), ["C6"])
+        for untested in ["C5", "C7"] { XCTAssertEqual(verdicts[untested], .notTested, untested) }
         XCTAssertTrue(matrix.rows.allSatisfy { $0.participantCount == 4 })
         XCTAssertTrue(matrix.rows.contains { !$0.supportingParticipants.isEmpty })
         XCTAssertEqual(matrix.warnings, [])

@@ -43,9 +43,12 @@ def load_dataset(name):
         with open(os.path.join(ROOT, item["path"]), newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         header, body = rows[0], rows[1:]
+        # Type overrides in the manifest win, as in triangulate's import (hashed names like
+        # "123e4567890abcde" must stay text, not become numbers).
+        text_columns = {name for name, kind in (item.get("columns") or {}).items() if kind == "text"}
         db.execute(f'CREATE TABLE "{item["table"]}" ({", ".join(chr(34) + c + chr(34) for c in header)})')
         db.executemany(f'INSERT INTO "{item["table"]}" VALUES ({", ".join("?" * len(header))})',
-                       [[value(v) for v in row] for row in body])
+                       [[v if header[i] in text_columns else value(v) for i, v in enumerate(row)] for row in body])
     return db
 
 
@@ -66,6 +69,15 @@ def evaluate(metric, db):
         a = [r[v] for r in rows if r[v] is not None and str(r[g]) == first]
         b = [r[v] for r in rows if r[v] is not None and str(r[g]) == second]
         case = (ref.mwu_case if test == "mann-whitney" else ref.welch_case)(metric["id"], a, b, alternative)
+    elif test == "fisher":
+        rows_, cols_ = [str(g) for g in metric["groups"]], [str(l) for l in metric["levels"]]
+        table = [[0, 0], [0, 0]]
+        for r in rows:
+            a, b = str(r[columns.index("a")]), str(r[columns.index("b")])
+            count = r[columns.index("count")] if "count" in columns else 1
+            if a in rows_ and b in cols_:
+                table[rows_.index(a)][cols_.index(b)] += count
+        case = ref.fisher_case(metric["id"], table, alternative)
     else:
         if "successes" in columns:
             k, n = rows[0][columns.index("successes")], rows[0][columns.index("trials")]
