@@ -6,8 +6,11 @@ import XCTest
 final class CLITests: XCTestCase {
     func testEveryCommandHasHelpWithAnExample() throws {
         let folder = try TestPaths.temporaryDirectory(for: self)
-        let commands = [["init"], ["status"], ["transcript", "list"], ["transcript", "show"], ["codebook", "show"], ["tag"],
-                        ["excerpts"], ["paper", "list"], ["claim", "add"], ["claim", "list"], ["claim", "show"],
+        let commands = [["init"], ["status"], ["transcript", "import"], ["transcript", "list"], ["transcript", "show"],
+                        ["transcript", "check-names"], ["codebook", "show"], ["codebook", "import"], ["codebook", "export"],
+                        ["code", "add"], ["code", "rename"], ["code", "move"], ["code", "merge"], ["code", "remove"],
+                        ["tag"], ["untag"], ["excerpts"], ["analyze", "matrix"], ["analyze", "cooccurrence"], ["analyze", "saturation"],
+                        ["agreement"], ["paper", "list"], ["claim", "add"], ["claim", "list"], ["claim", "show"],
                         ["dataset", "import"], ["dataset", "attach"], ["dataset", "list"], ["dataset", "describe"],
                         ["dataset", "query"], ["matrix"]]
         for command in commands {
