@@ -177,11 +177,13 @@ public struct PRISMACounts: Sendable, Equatable {
         var y = 60
         var rowTops: [Int] = [], rowBottoms: [Int] = []
         var previousBottom: Int?
-        for row in rows {
+        for (index, row) in rows.enumerated() {
             let left = box(row.left, width: leftWidth)
             let right = row.right.map { box($0, width: rightWidth) }
-            // The last box is at least as tall as its rotated phase label.
-            let leftHeight = row.right == nil ? max(height(left), 72) : height(left)
+            // The first and last boxes are at least as tall as their rotated phase labels
+            // ("Identification", "Included"), which stand beside them alone.
+            let minimum = index == 0 ? 112 : (row.right == nil ? 72 : 0)
+            let leftHeight = max(height(left), minimum)
             let rowHeight = max(leftHeight, right.map(height) ?? 0)
             body += Self.rect(x: leftX, y: y, width: leftWidth, height: leftHeight, lines: left, lineHeight: lineHeight, padding: padding)
             if let previousBottom {
