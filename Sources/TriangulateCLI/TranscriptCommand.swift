@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Study
 
 struct TranscriptCommand: ParsableCommand {
@@ -211,7 +212,9 @@ struct ExcerptsCommand: ParsableCommand {
     @Option(help: "A full-text query over the turns' words.") var search: String?
     @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer (repeatable).", valueName: "condition"))
     var conditions: [String] = []
-    @Option(help: "Output format.") var format: DataFormat = .text
+    @Option(help: "Output format: text, json or csv.") var format: ExcerptFormat = .text
+
+    enum ExcerptFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     struct Hit: Encodable {
         var transcript: String
@@ -233,6 +236,10 @@ struct ExcerptsCommand: ParsableCommand {
             // A search alone lists the matching turns, coded or not.
             switch format {
             case .json: try JSONOutput.print(hits.map { Hit(transcript: $0.transcript, turn: $0.turn, snippet: $0.snippet) })
+            case .csv:
+                var table = ReportTable(columns: [Column(key: "transcript"), Column(key: "turn"), Column(key: "snippet")])
+                table.rows = hits.map { [Cell($0.transcript), .integer($0.turn), Cell($0.snippet)] }
+                Terminal.output(CSVRenderer().render(table))
             case .text:
                 if hits.isEmpty { Terminal.note("No turn matches.") }
                 for hit in hits { Terminal.line("\(hit.transcript)#\(hit.turn)  \(hit.snippet.replacingOccurrences(of: "\n", with: " "))") }
@@ -247,6 +254,13 @@ struct ExcerptsCommand: ParsableCommand {
         }
         switch format {
         case .json: try JSONOutput.print(excerpts)
+        case .csv:
+            var table = ReportTable(columns: ["transcript", "turn", "start", "end", "code", "coder", "speaker", "text", "memo"].map { Column(key: $0) })
+            table.rows = excerpts.map { e in
+                [Cell(e.transcript), .integer(e.turn), e.start.map { .integer($0) } ?? .empty, e.end.map { .integer($0) } ?? .empty,
+                 Cell(e.code), Cell(e.coder), Cell(e.speaker), Cell(e.text), Cell(e.memo ?? "")]
+            }
+            Terminal.output(CSVRenderer().render(table))
         case .text:
             if excerpts.isEmpty { Terminal.note("No excerpts match.") }
             for excerpt in excerpts {
