@@ -11,14 +11,18 @@ public enum Categorical {
     /// SciPy's default, because the uncorrected test is anti-conservative there.
     ///
     /// The effect is Cramér's V = √(χ²/(n(min(r, c) − 1))) from the uncorrected χ², as
-    /// `scipy.stats.contingency.association`, so V does not depend on the correction. No
-    /// interval is given.
+    /// `scipy.stats.contingency.association`, so V does not depend on the correction. V has no
+    /// closed-form interval, so its interval is a seeded percentile bootstrap that resamples the
+    /// n cases (see `BootstrapOptions`); pass `bootstrap: nil` for none.
     ///
-    /// - Throws: `CannotTest` for a table smaller than 2×2, ragged rows, a negative count, or a
-    ///   row or column whose counts are all zero.
-    public static func chiSquareIndependence(_ table: [[Int]]) throws -> TestResult {
+    /// - Throws: `CannotTest` for a table smaller than 2×2, ragged rows, a negative count, a row
+    ///   or column whose counts are all zero, or invalid bootstrap options.
+    public static func chiSquareIndependence(
+        _ table: [[Int]], bootstrap: BootstrapOptions? = BootstrapOptions()
+    ) throws -> TestResult {
         let test = "the chi-square test of independence"
         try checkTable(table, for: test)
+        try bootstrap?.validate()
         let observed = table.map { $0.map(Double.init) }
         let rowTotals = observed.map { $0.reduce(0, +) }
         let columnTotals = observed[0].indices.map { j in observed.reduce(0) { $0 + $1[j] } }
@@ -43,7 +47,9 @@ public enum Categorical {
             test: "chi-square", n: Int(n), statisticName: "chi2", statistic: statistic,
             degreesOfFreedom: Double(df),
             pValue: min(1, SpecialFunctions.chiSquareUpperTail(statistic, degreesOfFreedom: Double(df))),
-            effect: EffectSize(name: "Cramér's V", value: v, interval: nil),
+            effect: EffectSize(
+                name: "Cramér's V", value: v,
+                interval: bootstrap.flatMap { Bootstrap.cramersV(table, options: $0).interval }),
             method: df == 1 ? "Yates-corrected" : "uncorrected")
     }
 

@@ -9,14 +9,18 @@ public enum KGroups {
     /// p-value is the upper tail of χ² with k − 1 degrees of freedom (SciPy's only method).
     ///
     /// The effect is epsilon squared, ε² = H/(n − 1) (Tomczak and Tomczak, 2014), the share of
-    /// rank variance explained by the groups, in [0, 1]. No interval is given: the usual ones
-    /// need bootstrapping, which a pure, deterministic module does not do.
+    /// rank variance explained by the groups, in [0, 1]. It has no closed-form interval, so its
+    /// interval is a seeded percentile bootstrap that resamples within each group (see
+    /// `BootstrapOptions`); pass `bootstrap: nil` for none.
     ///
-    /// - Throws: `CannotTest` for fewer than 2 groups, an empty group, NaN or infinite values, or
-    ///   all values equal.
-    public static func kruskalWallis(_ groups: [[Double]]) throws -> TestResult {
+    /// - Throws: `CannotTest` for fewer than 2 groups, an empty group, NaN or infinite values, all
+    ///   values equal, or invalid bootstrap options.
+    public static func kruskalWallis(
+        _ groups: [[Double]], bootstrap: BootstrapOptions? = BootstrapOptions()
+    ) throws -> TestResult {
         let test = "the Kruskal-Wallis test"
         try checkGroups(groups, for: test)
+        try bootstrap?.validate()
         let pooled = groups.flatMap { $0 }
         if let first = pooled.first, pooled.allSatisfy({ $0 == first }) {
             throw CannotTest(reason: "every value in every group is the same (constant input), so \(test) has nothing to rank")
@@ -36,7 +40,9 @@ public enum KGroups {
         return TestResult(
             test: "Kruskal-Wallis", n: pooled.count, statisticName: "H", statistic: h, degreesOfFreedom: df,
             pValue: min(1, SpecialFunctions.chiSquareUpperTail(h, degreesOfFreedom: df)),
-            effect: EffectSize(name: "epsilon squared", value: h / (n - 1), interval: nil),
+            effect: EffectSize(
+                name: "epsilon squared", value: h / (n - 1),
+                interval: bootstrap.flatMap { Bootstrap.epsilonSquared(groups, options: $0).interval }),
             method: "asymptotic")
     }
 
@@ -47,13 +53,19 @@ public enum KGroups {
     /// `denominatorDegreesOfFreedom`. It assumes normal groups with equal variances.
     ///
     /// The effect is eta squared, η² = SS_between/SS_total, the share of variance explained by
-    /// the groups. No interval is given: an exact one needs the noncentral F distribution.
+    /// the groups. An exact interval would need the noncentral F distribution and the very
+    /// normality the data may lack, so its interval is a seeded percentile bootstrap that
+    /// resamples within each group (see `BootstrapOptions`); pass `bootstrap: nil` for none.
     ///
     /// - Throws: `CannotTest` for fewer than 2 groups, an empty group, no more values than
-    ///   groups, NaN or infinite values, or no variation within any group.
-    public static func oneWayANOVA(_ groups: [[Double]]) throws -> TestResult {
+    ///   groups, NaN or infinite values, no variation within any group, or invalid bootstrap
+    ///   options.
+    public static func oneWayANOVA(
+        _ groups: [[Double]], bootstrap: BootstrapOptions? = BootstrapOptions()
+    ) throws -> TestResult {
         let test = "one-way ANOVA"
         try checkGroups(groups, for: test)
+        try bootstrap?.validate()
         let pooled = groups.flatMap { $0 }
         let k = Double(groups.count), n = Double(pooled.count)
         if pooled.count <= groups.count {
@@ -78,7 +90,9 @@ public enum KGroups {
         return TestResult(
             test: "one-way ANOVA", n: pooled.count, statisticName: "F", statistic: f, degreesOfFreedom: d1,
             pValue: min(1, SpecialFunctions.fUpperTail(f, d1, d2)),
-            effect: EffectSize(name: "eta squared", value: ssBetween / (ssBetween + ssWithin), interval: nil),
+            effect: EffectSize(
+                name: "eta squared", value: ssBetween / (ssBetween + ssWithin),
+                interval: bootstrap.flatMap { Bootstrap.etaSquared(groups, options: $0).interval }),
             method: nil, denominatorDegreesOfFreedom: d2)
     }
 

@@ -106,6 +106,7 @@ public struct MatrixBuilder {
             rows[rowIndex].verdict = rows[rowIndex].metric!.verdict(
                 for: rows[rowIndex].result!, adjustedP: rows[rowIndex].adjustedP, studyAlpha: study.settings.alpha)
         }
+        warnings += study.reviewWarnings(for: claims)
         var claimVerdicts: [(claim: String, rule: ClaimRule, verdict: Verdict)] = []
         for claim in claims where claim.metrics.count > 1 {
             let verdicts = rows.filter { $0.claim.id == claim.id }.map(\.verdict)

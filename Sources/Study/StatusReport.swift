@@ -39,12 +39,14 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var claims: Int
     public var metrics: Int
     public var datasets: [DatasetState]
+    /// Claims citing papers that the literature review excluded or has not (finished) screening.
+    public var claimWarnings: [String]
     public var problems: [FileProblem]
 
     /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
     /// are not: the next command that queries them imports them.
     public var isClean: Bool {
-        orphaned.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
+        orphaned.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && claimWarnings.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
     }
 }
 
@@ -95,9 +97,11 @@ extension StudyIndex {
                 claims: try count("SELECT COUNT(*) FROM claim"),
                 metrics: try count("SELECT COALESCE(SUM(metrics), 0) FROM claim"),
                 datasets: [],
+                claimWarnings: [],
                 problems: [])
         }
         report.problems = try problems()
+        if let claims = try? claims() { report.claimWarnings = study.reviewWarnings(for: claims) }
         let catalog = DatasetCatalog(study: study)
         report.datasets = catalog.names().map { name in
             do {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Literature
 import Statistics
 import YAMLSupport
 
@@ -13,6 +14,14 @@ public struct StudySettings: Sendable, Equatable {
     public var interviewer: [String]
     /// The dataset a metric uses when it names none.
     public var defaultDataset: String?
+    /// The literature review's screening stages and criteria (`screening:`); nil when the study
+    /// defines none yet, and screening commands then ask for them.
+    public var screening: ScreeningCriteria?
+    /// The reviewers assigned to screen every record (`screening: reviewers:`), for blind mode:
+    /// a reviewer sees another's decision on a record only once all of them decided it.
+    public var screeningReviewers: [String] = []
+    /// The title similarity above which records are duplicates (`dedupe_threshold`, default 0.9).
+    public var dedupeThreshold: Double = 0.9
 
     public init(title: String, alpha: Double = 0.05, correction: PValueCorrection = .holm, coders: [String] = [],
                 interviewer: [String] = ["Interviewer"], defaultDataset: String? = nil) {
@@ -29,7 +38,7 @@ public struct StudySettings: Sendable, Equatable {
     public static func read(_ url: URL, displayPath: String) throws -> StudySettings {
         let document = try YAMLValue.read(url, displayPath: displayPath)
         let fields = try document.fields(
-            "triangulate.yaml", allowed: ["title", "alpha", "correction", "coders", "interviewer", "default_dataset"])
+            "triangulate.yaml", allowed: ["title", "alpha", "correction", "coders", "interviewer", "default_dataset", "screening", "dedupe_threshold"])
         var settings = StudySettings(title: try fields.string("title") ?? "Untitled study")
         if let alpha = try fields.double("alpha") {
             guard alpha > 0 && alpha < 1 else { throw fields["alpha"]!.error("expected alpha between 0 and 1, found \(alpha)") }
@@ -45,6 +54,25 @@ public struct StudySettings: Sendable, Equatable {
         settings.coders = try fields.strings("coders")
         if fields["interviewer"] != nil { settings.interviewer = try fields.strings("interviewer") }
         settings.defaultDataset = try fields.string("default_dataset")
+        if let threshold = try fields.double("dedupe_threshold") {
+            guard threshold > 0 && threshold <= 1 else {
+                throw fields["dedupe_threshold"]!.error("expected dedupe_threshold above 0 and at most 1, found \(threshold)")
+            }
+            settings.dedupeThreshold = threshold
+        }
+        if let node = fields["screening"] {
+            let screening = try node.fields("'screening'", allowed: ["stages", "reviewers", "include", "exclude"])
+            func criteria(_ key: String) throws -> [ScreeningCriterion] {
+                try screening.list(key).map { item in
+                    let criterion = try item.fields("a criterion of '\(key)'", allowed: ["id", "text"])
+                    return ScreeningCriterion(id: try criterion.requiredString("id"), text: try criterion.requiredString("text"))
+                }
+            }
+            settings.screening = try ScreeningCriteria(
+                stages: screening["stages"] == nil ? ["title-abstract", "full-text"] : try screening.strings("stages"),
+                include: try criteria("include"), exclude: try criteria("exclude"), location: node.location)
+            settings.screeningReviewers = try screening.strings("reviewers")
+        }
         return settings
     }
 
@@ -57,6 +85,19 @@ public struct StudySettings: Sendable, Equatable {
         writer.flowList("coders", coders)
         writer.flowList("interviewer", interviewer)
         if let defaultDataset { writer.scalar("default_dataset", defaultDataset) }
+        if dedupeThreshold != 0.9 { writer.raw("dedupe_threshold", "\(dedupeThreshold)") }
+        if let screening {
+            writer.key("screening")
+            writer.flowList("stages", screening.stages, indent: 2)
+            if !screeningReviewers.isEmpty { writer.flowList("reviewers", screeningReviewers, indent: 2) }
+            for (key, criteria) in [("include", screening.include), ("exclude", screening.exclude)] where !criteria.isEmpty {
+                writer.key(key, indent: 2)
+                for criterion in criteria {
+                    writer.scalar("id", criterion.id, indent: 6, listItem: true)
+                    writer.scalar("text", criterion.text, indent: 6)
+                }
+            }
+        }
         return writer.text
     }
 }

@@ -50,6 +50,7 @@ struct StatusCommand: ParsableCommand {
         section("Orphaned codings (kept, but they no longer point into their transcript)",
                 report.orphaned.map { "\($0.location): \($0.coding): \($0.reason)" })
         section("Codings with codes missing from the codebooks", report.unknownCodes.map { "\($0.location): \($0.coding)" })
+        section("Claims citing papers the review excluded or has not screened", report.claimWarnings)
         section("Overlapping codings", report.overlapping.map { "\($0.location): \($0.coding): \($0.reason)" })
         section("Re-anchored codings (the transcript changed; found again by their quote)",
                 report.reanchored.map { "\($0.location): \($0.coding)" })

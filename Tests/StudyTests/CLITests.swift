@@ -10,7 +10,9 @@ final class CLITests: XCTestCase {
                         ["transcript", "check-names"], ["codebook", "show"], ["codebook", "import"], ["codebook", "export"],
                         ["code", "add"], ["code", "rename"], ["code", "move"], ["code", "merge"], ["code", "remove"],
                         ["tag"], ["untag"], ["excerpts"], ["analyze", "matrix"], ["analyze", "cooccurrence"], ["analyze", "saturation"],
-                        ["agreement"], ["paper", "list"], ["claim", "add"], ["claim", "list"], ["claim", "show"],
+                        ["agreement"], ["paper", "import"], ["paper", "list"], ["paper", "search", "add"], ["paper", "dedupe"], ["paper", "screen"],
+                        ["paper", "conflicts"], ["paper", "resolve"], ["paper", "agreement"], ["paper", "snowball", "add"],
+                        ["paper", "extract"], ["paper", "extract", "export"], ["paper", "prisma"], ["paper", "next"], ["paper", "simulate"], ["claim", "add"], ["claim", "list"], ["claim", "show"],
                         ["dataset", "import"], ["dataset", "attach"], ["dataset", "list"], ["dataset", "describe"],
                         ["dataset", "query"], ["matrix"]]
         for command in commands {

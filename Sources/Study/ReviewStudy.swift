@@ -1,0 +1,273 @@
+import Core
+import Foundation
+import Literature
+
+/// Where the files of a study's systematic literature review live, all under `corpus/literature/`:
+///
+/// - `*.bib`, `*.ris`, `*.txt`, `*.nbib`: the database exports, one per search (CSV exports are
+///   converted to `NAME.bib` at import, the original kept as `originals/NAME.csv`);
+/// - `imports.csv`: each imported file with its database, search and original path;
+/// - `searches.yaml`: the search log (queries, dates, hit counts);
+/// - `dedupe.csv`: reviewers' verdicts on duplicate groups;
+/// - `screening/<reviewer>.csv` and `screening/resolutions.csv`: screening decisions;
+/// - `snowballing.csv`: records found by backward and forward snowballing;
+/// - `extraction.yaml` and `extraction/<reviewer>.csv`: the extraction form and its answers.
+///
+/// A record's id is `FILE#KEY`, FILE relative to `corpus/literature/` (`scopus.bib#smith2020`);
+/// keys a file repeats get `-2`, `-3`, … in file order (`BibliographicRecord.withUniqueKeys`).
+public struct ReviewLayout: Sendable {
+    public let folder: URL
+
+    public init(study: Study) {
+        folder = study.layout.literature
+    }
+
+    public static let exportExtensions: Set<String> = ["bib", "ris", "txt", "nbib"]
+
+    public var imports: URL { folder.appendingPathComponent("imports.csv") }
+    public var originals: URL { folder.appendingPathComponent("originals") }
+    public var searches: URL { folder.appendingPathComponent("searches.yaml") }
+    public var dedupe: URL { folder.appendingPathComponent("dedupe.csv") }
+    public var screening: URL { folder.appendingPathComponent("screening") }
+    public var resolutions: URL { screening.appendingPathComponent("resolutions.csv") }
+    public var snowballing: URL { folder.appendingPathComponent("snowballing.csv") }
+    public var extractionForm: URL { folder.appendingPathComponent("extraction.yaml") }
+    public var extraction: URL { folder.appendingPathComponent("extraction") }
+    public func screeningFile(for reviewer: String) -> URL { screening.appendingPathComponent("\(reviewer).csv") }
+    public func extractionFile(for reviewer: String) -> URL { extraction.appendingPathComponent("\(reviewer).csv") }
+}
+
+/// Where a record stands in the review.
+public enum PaperReviewStatus: Sendable, Equatable, Codable {
+    /// Included at the last screening stage.
+    case included
+    /// Excluded at `stage` for `criterion`.
+    case excluded(criterion: String, stage: String)
+    /// Screening started but is not final at `stage`: a maybe, an unresolved conflict, or not yet
+    /// decided at a later stage.
+    case pending(stage: String)
+    /// No decision at the first stage yet.
+    case unscreened
+    /// A duplicate of the record `of`, which is screened in its place.
+    case duplicate(of: String)
+    /// No record of the review has this key.
+    case unknown
+
+    /// The status's one-word name, as `paper list --status` takes it.
+    public var name: String {
+        switch self {
+        case .included: return "included"
+        case .excluded: return "excluded"
+        case .pending: return "pending"
+        case .unscreened: return "unscreened"
+        case .duplicate: return "duplicate"
+        case .unknown: return "unknown"
+        }
+    }
+
+    /// The name with its detail: `excluded (E2 at title-abstract)`.
+    public var summary: String {
+        switch self {
+        case .excluded(let criterion, let stage): return "excluded (\(criterion) at \(stage))"
+        case .pending(let stage): return "pending (\(stage))"
+        case .duplicate(let kept): return "duplicate of \(kept)"
+        default: return name
+        }
+    }
+}
+
+/// One imported export, a row of `imports.csv`.
+public struct ReviewImport: Sendable, Equatable, Codable {
+    /// The export's file name in `corpus/literature/`.
+    public var file: String
+    public var database: String
+    public var search: String
+    /// The path the researcher imported it from.
+    public var original: String
+    public var records: Int
+
+    static let header = ["file", "database", "search", "original", "records"]
+}
+
+/// Everything the review's files say, read at once: records, searches, duplicates, screening.
+public struct ReviewState: Sendable {
+    public let study: Study
+    /// Every record of every export, keys made unique per file, in file then file order.
+    public let records: [BibliographicRecord]
+    /// Problems in the exports (`corpus/literature/FILE:LINE:COLUMN: message`); their good records are kept.
+    public let warnings: [String]
+    public let imports: [ReviewImport]
+    public let searchLog: SearchLog
+    public let dedupeDecisions: [DedupeDecision]
+    public let dedupe: DedupeResult
+    /// The criteria from triangulate.yaml, or the default stages with no criteria.
+    public let criteria: ScreeningCriteria
+    public let ledger: ScreeningLedger
+    public let byID: [String: BibliographicRecord]
+    /// Removed record → the kept record of its group.
+    public let keptFor: [String: String]
+
+    public var layout: ReviewLayout { ReviewLayout(study: study) }
+
+    /// Reads the review. Bad export entries are warnings; a broken decision file is an error
+    /// with its file, line and column.
+    public static func load(_ study: Study) throws -> ReviewState {
+        let layout = ReviewLayout(study: study)
+        var records: [BibliographicRecord] = []
+        var warnings: [String] = []
+        for name in exportFiles(in: layout.folder) {
+            do {
+                let result = try LiteratureReader.read(layout.folder.appendingPathComponent(name), displayPath: name)
+                warnings += result.warnings.map(Self.describe)
+                records += BibliographicRecord.withUniqueKeys(result.records)
+            } catch let error as LiteratureError {
+                warnings.append(describe(error))
+            }
+        }
+        let criteria = try study.settings.screening ?? ScreeningCriteria(include: [], exclude: [])
+        let decisions = try DedupeDecisionFile.read(layout.dedupe, displayPath: study.relativePath(layout.dedupe))
+        let dedupe = Deduplicator(threshold: study.settings.dedupeThreshold).run(records, decisions: decisions)
+        var screening: [ScreeningDecision] = []
+        for reviewer in reviewers(in: layout.screening) {
+            let url = layout.screeningFile(for: reviewer)
+            screening += try ScreeningFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, criteria: criteria)
+        }
+        let resolutions = try ResolutionFile.read(layout.resolutions, displayPath: study.relativePath(layout.resolutions), criteria: criteria)
+        var keptFor: [String: String] = [:]
+        for group in dedupe.groups { for member in group.duplicates { keptFor[member.recordID] = group.kept } }
+        return ReviewState(
+            study: study, records: records, warnings: warnings, imports: try readImports(study),
+            searchLog: try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches)),
+            dedupeDecisions: decisions, dedupe: dedupe, criteria: criteria,
+            ledger: ScreeningLedger(criteria: criteria, decisions: screening, resolutions: resolutions),
+            byID: Dictionary(records.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first }), keptFor: keptFor)
+    }
+
+    /// The export files of `folder`, sorted.
+    static func exportFiles(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") && ReviewLayout.exportExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+    }
+
+    /// Reviewers with a screening file, sorted.
+    static func reviewers(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") && $0 != "resolutions.csv" }.map { String($0.dropLast(4)) }.sorted()
+    }
+
+    /// An export problem with its path from the study root.
+    static func describe(_ error: LiteratureError) -> String {
+        guard var location = error.location else { return error.message }
+        if !location.file.contains("/") { location.file = "corpus/literature/" + location.file }
+        return "\(location): \(error.message)"
+    }
+
+    static func readImports(_ study: Study) throws -> [ReviewImport] {
+        let url = ReviewLayout(study: study).imports
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let path = study.relativePath(url)
+        let rows = try CSVText.parse(try TextFile.read(url, displayPath: path), file: path)
+        guard let header = rows.first, header.fields == ReviewImport.header else {
+            throw StudyError.invalid("expected the header \(ReviewImport.header.joined(separator: ",")), found '\(rows.first?.fields.joined(separator: ",") ?? "")'",
+                                     at: SourceLocation(file: path, line: 1, column: 1))
+        }
+        return try rows.dropFirst().map { row in
+            guard row.fields.count == 5, let count = Int(row.fields[4]) else {
+                throw StudyError.invalid("expected 5 fields ending with a record count, found '\(row.fields.joined(separator: ","))'",
+                                         at: SourceLocation(file: path, line: row.line, column: 1))
+            }
+            return ReviewImport(file: row.fields[0], database: row.fields[1], search: row.fields[2], original: row.fields[3], records: count)
+        }
+    }
+
+    // MARK: Questions
+
+    /// The records screened: all but the duplicates removed by deduplication.
+    public var screeningSet: [BibliographicRecord] { records.filter { keptFor[$0.recordID] == nil } }
+
+    /// Where the record `id` stands.
+    public func status(of id: String) -> PaperReviewStatus {
+        guard byID[id] != nil else { return .unknown }
+        if let kept = keptFor[id] { return .duplicate(of: kept) }
+        for (position, stage) in criteria.stages.enumerated() {
+            switch ledger.outcome(of: id, at: stage) {
+            case .excluded(let criterion): return .excluded(criterion: criterion, stage: stage)
+            case .included: continue
+            case .undecided: return position == 0 ? .unscreened : .pending(stage: stage)
+            case .maybe, .conflict: return .pending(stage: stage)
+            }
+        }
+        return .included
+    }
+
+    /// The status a claim's citation key has: a key names the records with that key in any
+    /// export; a duplicate counts as its kept record. When several records share the key, the
+    /// most advanced status wins (included, then pending, unscreened, excluded).
+    public func status(ofPaperKey key: String) -> PaperReviewStatus {
+        let statuses = records.filter { $0.key == key }.map { record -> PaperReviewStatus in
+            let status = self.status(of: record.recordID)
+            if case .duplicate(let kept) = status { return self.status(of: kept) }
+            return status
+        }
+        let rank: (PaperReviewStatus) -> Int = {
+            switch $0 {
+            case .included: return 0
+            case .pending: return 1
+            case .unscreened: return 2
+            case .excluded: return 3
+            case .duplicate: return 4
+            case .unknown: return 5
+            }
+        }
+        return statuses.min { rank($0) < rank($1) } ?? .unknown
+    }
+
+    /// The database a record came from: its import's, else its file's search's, else none.
+    public func database(of record: BibliographicRecord) -> String? {
+        let file = record.location.file
+        if let row = imports.last(where: { $0.file == file }), !row.database.isEmpty { return row.database }
+        return searchLog.entries.first { $0.file == file || $0.file.hasSuffix("/" + file) }?.database
+    }
+
+    /// The search a record came from, when one is logged for its file.
+    public func search(of record: BibliographicRecord) -> String? {
+        let file = record.location.file
+        if let row = imports.last(where: { $0.file == file }), !row.search.isEmpty { return row.search }
+        return searchLog.entries.first { $0.file == file || $0.file.hasSuffix("/" + file) }?.id
+    }
+
+    /// The record id a researcher typed: `FILE#KEY` (FILE may start with `corpus/literature/`),
+    /// or a citation key that exactly one record has.
+    public func recordID(_ typed: String) throws -> String {
+        var text = typed
+        if text.hasPrefix("corpus/literature/") { text = String(text.dropFirst("corpus/literature/".count)) }
+        if byID[text] != nil { return text }
+        if !text.contains("#") {
+            let matches = records.filter { $0.key == text }.map(\.recordID)
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 {
+                throw StudyError.invalid("the key '\(text)' names \(matches.count) records (\(matches.prefix(5).joined(separator: ", "))); give FILE#KEY", at: nil)
+            }
+        }
+        throw StudyError.unknown(kind: "record", name: typed, known: records.prefix(2000).map(\.recordID))
+    }
+
+    /// The text the prioritizer reads: title and abstract.
+    static func text(of record: BibliographicRecord) -> String {
+        [record.title, record.fields["abstract"]].compactMap { $0 }.joined(separator: " ")
+    }
+}
+
+extension Study {
+    /// Where the paper cited as `key` stands in the literature review, for the matrix and
+    /// status to warn about claims that cite excluded or unscreened papers.
+    public func reviewStatus(ofPaperKey key: String) throws -> PaperReviewStatus {
+        try ReviewState.load(self).status(ofPaperKey: key)
+    }
+
+    /// The review statuses of many citation keys, reading the review once.
+    public func reviewStatuses(ofPaperKeys keys: [String]) throws -> [String: PaperReviewStatus] {
+        let state = try ReviewState.load(self)
+        return Dictionary(keys.map { ($0, state.status(ofPaperKey: $0)) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,294 @@
+import Core
+import Foundation
+import Literature
+import Statistics
+import Study
+import TestSupport
+import XCTest
+
+/// The literature review wired into a study: files written, statuses, screening, reports.
+final class ReviewStudyTests: XCTestCase {
+    static let settings = """
+        title: Fixture study
+        coders: [ana, ben]
+        screening:
+          stages: [title-abstract, full-text]
+          reviewers: [ana, ben]
+          include:
+            - id: I1
+              text: Studies model reuse
+          exclude:
+            - id: E1
+              text: Not software engineering
+            - id: E2
+              text: Not peer reviewed
+        """
+
+    static let export = """
+        @article{smith2020reuse,
+          author = {Smith, Jane and Doe, John},
+          title = {Reuse of Pre-Trained Models in Practice},
+          journal = {EMSE},
+          year = {2020},
+          doi = {10.1000/reuse},
+          abstract = {We study how engineers reuse pre-trained models from hubs.}
+        }
+        @article{broken,
+          title = {Unbalanced {braces,
+          year = 2021
+        @article{lee2021cards,
+          author = {Lee, Kim},
+          title = {Model Cards and Documentation Quality},
+          journal = {TSE},
+          year = {2021},
+          abstract = {Model cards document pre-trained models on Hugging Face.}
+        }
+        @article{ortiz2019farms,
+          author = {Ortiz, Ana},
+          title = {Crop Yields in Dry Farming},
+          journal = {Agronomy},
+          year = {2019},
+          abstract = {Wheat and barley yields under drought.}
+        }
+        """
+
+    func makeStudy() throws -> (StudyFixture, Study) {
+        let fixture = try StudyFixture(self)
+        try fixture.write("triangulate.yaml", Self.settings)
+        let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
+        try Self.export.write(to: source, atomically: true, encoding: .utf8)
+        let study = try fixture.study
+        let outcome = try ReviewRecorder(study: study).importExport(
+            from: source, displayPath: "scopus.bib", name: nil, database: "scopus", search: nil, mapping: nil)
+        XCTAssertEqual(outcome.file, "corpus/literature/scopus.bib")
+        return (fixture, study)
+    }
+
+    func testSettingsReadAndWriteTheScreeningSection() throws {
+        let (_, study) = try makeStudy()
+        let criteria = try XCTUnwrap(study.settings.screening)
+        XCTAssertEqual(criteria.stages, ["title-abstract", "full-text"])
+        XCTAssertEqual(criteria.exclude.map(\.id), ["E1", "E2"])
+        XCTAssertEqual(study.settings.screeningReviewers, ["ana", "ben"])
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let url = folder.appendingPathComponent("triangulate.yaml")
+        try study.settings.yamlText.write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try StudySettings.read(url, displayPath: "triangulate.yaml"), study.settings)
+    }
+
+    func testSettingsRefuseARepeatedCriterionId() throws {
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let url = folder.appendingPathComponent("triangulate.yaml")
+        try "title: T\nscreening:\n  exclude:\n    - id: E1\n      text: a\n    - id: E1\n      text: b\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StudySettings.read(url, displayPath: "triangulate.yaml")) { error in
+            XCTAssertTrue(String(describing: error).contains("triangulate.yaml:"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("'E1'"), "\(error)")
+        }
+    }
+
+    func testImportKeepsGoodRecordsWarnsWithLinesAndRefusesExistingNames() throws {
+        let (fixture, study) = try makeStudy()
+        let state = try ReviewState.load(study)
+        XCTAssertEqual(state.records.filter { $0.location.file == "scopus.bib" }.map(\.key), ["smith2020reuse", "lee2021cards", "ortiz2019farms"])
+        XCTAssertTrue(state.warnings.contains { $0.hasPrefix("corpus/literature/scopus.bib:10:") }, "\(state.warnings)")
+        XCTAssertEqual(state.database(of: state.byID["scopus.bib#smith2020reuse"]!), "scopus")
+        let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
+        XCTAssertThrowsError(try ReviewRecorder(study: study).importExport(
+            from: source, displayPath: "scopus.bib", name: nil, database: nil, search: nil, mapping: nil)) { error in
+            XCTAssertTrue(String(describing: error).contains("already exists"), "\(error)")
+        }
+    }
+
+    func testCSVImportWritesBibTeXAndKeepsTheOriginal() throws {
+        let (fixture, study) = try makeStudy()
+        let csv = fixture.root.deletingLastPathComponent().appendingPathComponent("labelled.csv")
+        try "record_id,title,abstract,authors,year,label_included\n1,Reuse of Models,Text,\"Smith, J.\",2020,1\n2,,No title,,2020,0\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let outcome = try ReviewRecorder(study: study).importExport(
+            from: csv, displayPath: "labelled.csv", name: nil, database: "asreview", search: nil, mapping: .asreview)
+        XCTAssertEqual(outcome.file, "corpus/literature/labelled.bib")
+        XCTAssertEqual(outcome.records, 1)
+        XCTAssertTrue(outcome.warnings.first?.hasPrefix("labelled.csv:3:") ?? false, "\(outcome.warnings)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("corpus/literature/originals/labelled.csv").path))
+        XCTAssertEqual(try ReviewState.load(study).byID["labelled.bib#1"]?.title, "Reuse of Models")
+
+        let bad = fixture.root.deletingLastPathComponent().appendingPathComponent("bad.csv")
+        try "name,year\nx,2020\n".write(to: bad, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ReviewRecorder(study: study).importExport(
+            from: bad, displayPath: "bad.csv", name: nil, database: nil, search: nil, mapping: .asreview)) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix("bad.csv:1:1:"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("corpus/literature/bad.bib").path))
+    }
+
+    func testSearchLogDefaultsHitsToTheImportedRecords() throws {
+        let (fixture, study) = try makeStudy()
+        let entry = try ReviewRecorder(study: study).addSearch(
+            id: nil, database: "scopus", query: "reuse AND model", date: "2025-09-05", file: "corpus/literature/scopus.bib", hits: nil)
+        XCTAssertEqual(entry.id, "S1")
+        XCTAssertEqual(entry.hits, 3)
+        XCTAssertTrue(try fixture.read("corpus/literature/searches.yaml").contains("file: scopus.bib"))
+        XCTAssertThrowsError(try ReviewRecorder(study: study).addSearch(
+            id: nil, database: "ieee", query: "q", date: "2025-02-30", file: "ieee.bib", hits: 3))
+    }
+
+    func testScreeningConflictsResolutionAndStatuses() throws {
+        let (fixture, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: "I1", note: "", reviewer: "ben")
+        _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .exclude, criterion: "E2", note: "preprint", reviewer: "ben")
+        _ = try recorder.screen(record: "ortiz2019farms", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", reviewer: "ana")
+        XCTAssertThrowsError(try recorder.screen(record: "ortiz2019farms", stage: "title-abstract", verdict: .exclude, criterion: "E9", note: "", reviewer: "ben"))
+        XCTAssertThrowsError(try recorder.screen(record: "lee2021cards", stage: "full-text", verdict: .include, criterion: nil, note: "", reviewer: "ana"))
+        XCTAssertEqual(try fixture.read("corpus/literature/screening/ben.csv"),
+                       "record,stage,decision,criterion,note\nscopus.bib#smith2020reuse,title-abstract,include,I1,\nscopus.bib#lee2021cards,title-abstract,exclude,E2,preprint\n")
+
+        var state = try ReviewState.load(study)
+        XCTAssertEqual(state.conflicts(at: nil).map(\.record), ["scopus.bib#lee2021cards"])
+        XCTAssertEqual(state.status(of: "scopus.bib#lee2021cards"), .pending(stage: "title-abstract"))
+        XCTAssertEqual(state.status(of: "scopus.bib#smith2020reuse"), .pending(stage: "full-text"))
+        XCTAssertEqual(state.status(of: "scopus.bib#ortiz2019farms"), .excluded(criterion: "E1", stage: "title-abstract"))
+        // Ben included the reuse paper and excluded the cards one: the other reuse paper comes first.
+        XCTAssertEqual(state.nextRecord(for: "ben", stage: "title-abstract", seed: 0), "papers.bib#jiang2023empirical")
+        XCTAssertEqual(state.nextRecord(for: "ana", stage: "full-text", seed: 0), "scopus.bib#smith2020reuse")
+
+        _ = try recorder.resolve(record: "lee2021cards", stage: "title-abstract", verdict: .exclude, criterion: "E2", note: "", resolver: "carla")
+        _ = try recorder.screen(record: "smith2020reuse", stage: "full-text", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        state = try ReviewState.load(study)
+        XCTAssertTrue(state.conflicts(at: nil).isEmpty)
+        XCTAssertEqual(state.status(of: "scopus.bib#smith2020reuse"), .included)
+        XCTAssertEqual(try study.reviewStatus(ofPaperKey: "lee2021cards"), .excluded(criterion: "E2", stage: "title-abstract"))
+        XCTAssertEqual(try study.reviewStatus(ofPaperKey: "jiang2023empirical"), .unscreened)
+        XCTAssertEqual(try study.reviewStatus(ofPaperKey: "missing2020"), .unknown)
+
+        let prisma = state.prisma()
+        XCTAssertEqual(prisma.identifiedTotal, 4)
+        XCTAssertEqual(prisma.excludedAtScreening, 2)
+        XCTAssertEqual(prisma.included, 1)
+        XCTAssertEqual(prisma.awaitingScreening, 1)
+    }
+
+    func testClaimsCitingExcludedOrUnscreenedPapersAreWarnedAbout() throws {
+        let (fixture, study) = try makeStudy()
+        try fixture.write("corpus/claims/C7.yaml", "id: C7\nstatement: Cards matter.\nsources:\n  - paper: lee2021cards\n  - paper: smith2020reuse\n")
+        let recorder = ReviewRecorder(study: study)
+        for reviewer in ["ana", "ben"] {
+            _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .exclude, criterion: "E2", note: "", reviewer: reviewer)
+        }
+        let (index, _) = try StudyIndex.open(study)
+        let warnings = try index.status().claimWarnings
+        XCTAssertTrue(warnings.contains("corpus/claims/C1.yaml: claim C1 cites 'jiang2023empirical', which is unscreened in the literature review"), "\(warnings)")
+        XCTAssertTrue(warnings.contains("corpus/claims/C7.yaml: claim C7 cites 'lee2021cards', which is excluded (E2 at title-abstract) in the literature review"), "\(warnings)")
+        XCTAssertEqual(warnings.count, 3, "smith2020reuse is unscreened too: \(warnings)")
+        let matrix = try MatrixBuilder(study: study, index: index).build()
+        for warning in warnings { XCTAssertTrue(matrix.warnings.contains(warning), warning) }
+    }
+
+    func testAgreementIsCohensKappaOverTheDoublyScreenedRecords() throws {
+        let (_, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        let decisions: [(String, ScreeningVerdict, ScreeningVerdict)] = [
+            ("smith2020reuse", .include, .include), ("lee2021cards", .include, .exclude), ("ortiz2019farms", .exclude, .exclude),
+        ]
+        for (record, ana, ben) in decisions {
+            _ = try recorder.screen(record: record, stage: "title-abstract", verdict: ana, criterion: ana == .exclude ? "E1" : nil, note: "", reviewer: "ana")
+            _ = try recorder.screen(record: record, stage: "title-abstract", verdict: ben, criterion: ben == .exclude ? "E1" : nil, note: "", reviewer: "ben")
+        }
+        let result = try XCTUnwrap(try ReviewState.load(study).agreement(at: "title-abstract").first)
+        let expected = try Agreement.cohensKappa(RatingTable(
+            coders: ["ana", "ben"], ratings: decisions.map { [$0.1.rawValue, $0.2.rawValue] }))
+        XCTAssertEqual(result.measure, "Cohen's kappa")
+        XCTAssertEqual(result.records, 3)
+        XCTAssertEqual(try XCTUnwrap(result.kappa), expected.value, accuracy: 1e-12)
+        XCTAssertNotNil(try ReviewState.load(study).agreement(at: "full-text").first?.note)
+    }
+
+    func testDuplicatesAreGroupedAndCanBeSplit() throws {
+        let (fixture, study) = try makeStudy()
+        try fixture.write("corpus/literature/ieee.bib", """
+            @article{smith2020,
+              author = {Smith, J.},
+              title = {Reuse of pre-trained models in practice},
+              year = {2020},
+              doi = {https://doi.org/10.1000/REUSE}
+            }
+            """)
+        var state = try ReviewState.load(study)
+        XCTAssertEqual(state.dedupe.groups.count, 1)
+        let group = try XCTUnwrap(state.dedupe.groups.first)
+        let duplicate = try XCTUnwrap(group.duplicates.first?.recordID)
+        XCTAssertTrue(group.duplicates[0].reason.contains("DOI"))
+        XCTAssertEqual(state.status(of: duplicate), .duplicate(of: group.kept))
+        XCTAssertThrowsError(try ReviewRecorder(study: study).screen(
+            record: duplicate, stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana"))
+        _ = try ReviewRecorder(study: study).decideDuplicate(group: group.kept, record: duplicate, kind: .notDuplicate, reviewer: "ana")
+        XCTAssertEqual(try fixture.read("corpus/literature/dedupe.csv"),
+                       "group,record,decision,reviewer\n\(group.kept),\(duplicate),not-duplicate,ana\n")
+        state = try ReviewState.load(study)
+        XCTAssertTrue(state.dedupe.groups.isEmpty)
+        XCTAssertEqual(state.status(of: duplicate), .unscreened)
+    }
+
+    func testSnowballingAndExtraction() throws {
+        let (fixture, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        _ = try recorder.addSnowballLink(record: "lee2021cards", from: "smith2020reuse", direction: .backward, iteration: 1)
+        XCTAssertThrowsError(try recorder.addSnowballLink(record: "lee2021cards", from: "smith2020reuse", direction: .backward, iteration: 2))
+        XCTAssertEqual(try fixture.read("corpus/literature/snowballing.csv"),
+                       "record,source,direction,iteration\nscopus.bib#lee2021cards,scopus.bib#smith2020reuse,backward,1\n")
+
+        XCTAssertThrowsError(try recorder.extract(record: "smith2020reuse", reviewer: "ana", values: ["method": "survey"]))
+        try fixture.write("corpus/literature/extraction.yaml", """
+            fields:
+              - id: method
+                label: Research method
+                type: choice
+                choices: [survey, experiment, case-study]
+              - id: participants
+                type: number
+              - id: replication
+                type: yes-no
+            """)
+        _ = try recorder.extract(record: "smith2020reuse", reviewer: "ana", values: ["method": "survey", "participants": "120"])
+        _ = try recorder.extract(record: "smith2020reuse", reviewer: "ana", values: ["replication": "no"])
+        _ = try recorder.extract(record: "smith2020reuse", reviewer: "ben", values: ["method": "case-study"])
+        XCTAssertThrowsError(try recorder.extract(record: "smith2020reuse", reviewer: "ana", values: ["participants": "many"])) { error in
+            XCTAssertTrue(String(describing: error).contains("expected a number for 'participants'"), "\(error)")
+        }
+        XCTAssertThrowsError(try recorder.extract(record: "smith2020reuse", reviewer: "ana", values: ["venue": "ICSE"]))
+        XCTAssertEqual(try recorder.extractionExport(), """
+            record,reviewer,method,participants,replication
+            scopus.bib#smith2020reuse,ana,survey,120,no
+            scopus.bib#smith2020reuse,ben,case-study,,
+
+            """)
+    }
+
+    func testNextIsDeterministicAndLearnsFromDecisions() throws {
+        let (_, study) = try makeStudy()
+        let first = try ReviewState.load(study).next(limit: nil, seed: 7)
+        XCTAssertEqual(first, try ReviewState.load(study).next(limit: nil, seed: 7))
+        XCTAssertEqual(first.count, 4)
+        XCTAssertTrue(first.allSatisfy { $0.score == nil })
+        let recorder = ReviewRecorder(study: study)
+        _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "ortiz2019farms", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", reviewer: "ana")
+        let ranked = try ReviewState.load(study).next(limit: 10, seed: 7)
+        XCTAssertEqual(ranked.map(\.record).sorted(), ["papers.bib#jiang2023empirical", "scopus.bib#lee2021cards"])
+        XCTAssertTrue(ranked.allSatisfy { $0.score != nil })
+        XCTAssertEqual(ranked.map(\.rank), [1, 2])
+    }
+
+    func testSimulationOnKitchenham2010() throws {
+        let url = try TestPaths.sharedData("slr/asreview-systematic-review-datasets/Kitchenham_2010.csv")
+        let report = try ReviewSimulation.run(labels: url, displayPath: "Kitchenham_2010.csv", seed: 0, batch: 25)
+        XCTAssertEqual(report.records + report.priors.count + report.unlabelled, 1704)
+        XCTAssertEqual(report.milestones.map(\.recall), [0.5, 0.8, 0.9, 0.95, 1.0])
+        XCTAssertEqual(report.milestones.map(\.screened), report.milestones.map(\.screened).sorted())
+        XCTAssertEqual(report.curve.last, report.relevant)
+        // Random screening scores about 0; ASReview reports WSS@95 well above 0.3 on this dataset.
+        XCTAssertGreaterThan(report.wss95, 0.3)
+    }
+}
