@@ -25,10 +25,14 @@ struct PaperCommand: ParsableCommand {
             Snowball.self, Extract.self, Prisma.self, Next.self, Simulate.self,
         ])
 
-    /// The review, read from the study's files; export warnings go to stderr unless `quiet`.
+    /// The review, read from the study's files. The exports' warnings were listed when they were
+    /// imported (and `paper list --warnings` lists them again); here one line says how many there
+    /// are, so every command does not repeat them.
     static func load(_ options: StudyOptions, quiet: Bool = false) throws -> ReviewState {
         let state = try ReviewState.load(try options.load())
-        if !quiet { printWarnings(state.warnings) }
+        if !quiet && !state.warnings.isEmpty {
+            Terminal.note("note: the literature exports have \(state.warnings.count) warning\(state.warnings.count == 1 ? "" : "s") (duplicate keys, skipped entries); 'triangulate paper list --warnings' lists them.")
+        }
         return state
     }
 
@@ -137,6 +141,7 @@ struct PaperCommand: ParsableCommand {
         @Option(help: "Only records with this status.") var status: StatusArgument?
         @Option(help: "Output format.") var format: ListFormat = .text
         @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+        @Flag(help: "List the warnings about the literature exports (duplicate keys, skipped entries) instead.") var warnings = false
 
         enum StatusArgument: String, ExpressibleByArgument, CaseIterable { case included, excluded, pending, unscreened, duplicate }
         enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json, bibtex }
@@ -149,6 +154,12 @@ struct PaperCommand: ParsableCommand {
         }
 
         func run() throws {
+            if warnings {
+                let state = try PaperCommand.load(studyOptions, quiet: true)
+                if state.warnings.isEmpty { Terminal.note("The literature exports read without warnings.") }
+                for warning in state.warnings { Terminal.line(warning) }
+                return
+            }
             let state = try PaperCommand.load(studyOptions)
             let selected = state.records.filter { status == nil || state.status(of: $0.recordID).name == status!.rawValue }
             switch format {
