@@ -110,6 +110,7 @@ struct TranscriptCommand: ParsableCommand {
         func run() throws {
             let (_, index) = try studyOptions.open()
             let turns = try index.turns(of: id)
+            try NameGuard.check(turns.flatMap { [$0.speaker, $0.text] })
             switch format {
             case .json: try JSONOutput.print(turns)
             case .text:
@@ -232,6 +233,7 @@ struct ExcerptsCommand: ParsableCommand {
                 (participant == nil || $0.transcript == participant) && (selected?.contains($0.transcript) ?? true)
             }
         }
+        if let hits { try NameGuard.check(hits.map(\.snippet)) }
         if let hits, code == nil && coder == nil {
             // A search alone lists the matching turns, coded or not.
             switch format {
@@ -252,6 +254,7 @@ struct ExcerptsCommand: ParsableCommand {
             let turns = Set(hits.map { "\($0.transcript)#\($0.turn)" })
             excerpts = excerpts.filter { turns.contains("\($0.transcript)#\($0.turn)") }
         }
+        try NameGuard.check(excerpts.flatMap { [$0.speaker, $0.text] })
         switch format {
         case .json: try JSONOutput.print(excerpts)
         case .csv:

@@ -67,4 +67,19 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(broken.stderr.contains("corpus/codings/ben.jsonl:1:1: expected one JSON object per line"), broken.stderr)
         XCTAssertEqual(broken.stdout, "", "nothing is printed when the matrix cannot be built")
     }
+
+    func testRealNamesFromTheKeyAreNeverPrinted() throws {
+        let fixture = try StudyFixture(self)
+        let key = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("names.csv")
+        try "real,pseudonym\nRobin,Person A\n".write(to: key, atomically: true, encoding: .utf8)
+        // Robin is P01's speaker: the turns and excerpts show the name, search snippets do not.
+        for command in [["transcript", "show", "P01"], ["excerpts", "--code", "selection"]] {
+            let output = try CLI.run(command, in: fixture.root, environment: ["TRIANGULATE_PSEUDONYM_KEY": key.path])
+            XCTAssertEqual(output.status, 1, command.joined(separator: " "))
+            XCTAssertEqual(output.stdout, "", command.joined(separator: " "))
+            XCTAssertFalse(output.stderr.contains("Robin"), output.stderr)
+        }
+        XCTAssertEqual(try CLI.run(["transcript", "show", "P02"], in: fixture.root, environment: ["TRIANGULATE_PSEUDONYM_KEY": key.path]).status, 0)
+        XCTAssertEqual(try CLI.run(["excerpts", "--search", "download*"], in: fixture.root, environment: ["TRIANGULATE_PSEUDONYM_KEY": key.path]).status, 0)
+    }
 }

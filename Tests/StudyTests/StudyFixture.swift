@@ -137,12 +137,15 @@ enum CLI {
         return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     }
 
-    static func run(_ arguments: [String], in directory: URL) throws -> Output {
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Output {
         guard let executable else { throw XCTSkip("the triangulate executable is not built next to the tests; run 'swift build' first") }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
