@@ -5,6 +5,11 @@ import PackageDescription
 // (Transcripts, Coding, Literature, Claims, Datasets) know nothing of each other; Study assembles
 // them into an index and a matrix; TriangulateCLI parses arguments and prints; the executable
 // only calls TriangulateCLI.
+// The importer's inner loops run once per byte and row of a dataset; in
+// release builds their dynamic exclusivity checks cost about a fifth of an import. Debug builds,
+// and so the test suite, keep the checks.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Triangulate",
     platforms: [.macOS(.v13)],
@@ -44,7 +49,7 @@ let package = Package(
             "Core", "SystemZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: hotPath),
         .target(name: "Statistics"),
         .target(name: "Reports"),
 

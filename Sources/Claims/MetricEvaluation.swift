@@ -45,6 +45,10 @@ public struct MetricSamples {
     /// Group label → values, in order of first appearance.
     private var groupOrder: [String] = []
     private var groupValues: [String: [Double]] = [:]
+    /// The metric's named groups as numbers (nil where a name is not a number), and their values:
+    /// a row's group is then found by comparing numbers, with no text made or hashed per row.
+    private var namedGroupNumbers: [Double?] = []
+    private var namedGroupValues: [[Double]] = []
     /// (a, b) → count.
     private var cells: [String: [String: Int]] = [:]
     private var aOrder: [String] = []
@@ -91,29 +95,48 @@ public struct MetricSamples {
             throw MetricError("a \(spec.test.rawValue) test expects the query to return columns \(spec.test.expectedColumns); it returned \(got)")
         }
         indices = found
+        if let groups = spec.groups {
+            namedGroupNumbers = groups.map { Double($0) }
+            namedGroupValues = Array(repeating: [], count: groups.count)
+        }
     }
 
     public mutating func add(_ row: [MetricCell]) throws {
+        try add { row[$0] }
+    }
+
+    /// Adds one row, read through `cell(column)`, so a caller streaming rows in another
+    /// representation needs no array of cells per row.
+    public mutating func add(_ cell: (Int) -> MetricCell) throws {
         rowsSeen += 1
         switch spec.test.shape {
         case .pairs:
-            guard let a = row[indices[0]].number, let b = row[indices[1]].number else { skippedRows += 1; return }
+            guard let a = cell(indices[0]).number, let b = cell(indices[1]).number else { skippedRows += 1; return }
             x.append(a)
             y.append(b)
         case .groups:
-            guard let group = row[indices[0]].label, let value = row[indices[1]].number else { skippedRows += 1; return }
-            if let wanted = spec.groups, !wanted.contains(group) {
-                otherGroupRows += 1
+            let groupCell = cell(indices[0])
+            guard let value = cell(indices[1]).number else { skippedRows += 1; return }
+            if let groups = spec.groups {
+                let position: Int?
+                switch groupCell {
+                case .null: skippedRows += 1; return
+                case .number(let number): position = namedGroupNumbers.firstIndex(of: number)
+                case .text(let text): position = groups.firstIndex(of: text) ?? Double(text).flatMap { namedGroupNumbers.firstIndex(of: $0) }
+                }
+                guard let position else { otherGroupRows += 1; return }
+                namedGroupValues[position].append(value)
                 return
             }
+            guard let group = groupCell.label else { skippedRows += 1; return }
             if groupValues[group] == nil { groupOrder.append(group) }
             groupValues[group, default: []].append(value)
         case .categories:
-            guard let a = row[indices[0]].label, let b = row[indices[1]].label else { skippedRows += 1; return }
+            guard let a = cell(indices[0]).label, let b = cell(indices[1]).label else { skippedRows += 1; return }
             var count = 1
             if countsGiven {
-                guard let value = row[indices[2]].number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
-                    throw MetricError("a \(spec.test.rawValue) test's count column holds whole numbers of 0 or more; found \(row[indices[2]])")
+                guard let value = cell(indices[2]).number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
+                    throw MetricError("a \(spec.test.rawValue) test's count column holds whole numbers of 0 or more; found \(cell(indices[2]))")
                 }
                 count = whole
             }
@@ -126,14 +149,14 @@ public struct MetricSamples {
             guard rowsSeen == 1 else {
                 throw MetricError("a binomial test with successes and trials expects one row; the query returned more")
             }
-            guard let s = row[indices[0]].number, let t = row[indices[1]].number,
+            guard let s = cell(indices[0]).number, let t = cell(indices[1]).number,
                   let si = Int(exactly: s), let ti = Int(exactly: t) else {
                 throw MetricError("a binomial test expects whole numbers of successes and trials")
             }
             successes = si
             trials = ti
         case .proportion:
-            guard let value = row[indices[0]].number else { skippedRows += 1; return }
+            guard let value = cell(indices[0]).number else { skippedRows += 1; return }
             guard value == 0 || value == 1 else {
                 throw MetricError("a binomial test's value column holds 0 or 1 for each case; found \(value)")
             }
@@ -141,7 +164,7 @@ public struct MetricSamples {
             successes += Int(value)
         case .single:
             guard rowsSeen == 1 else { throw MetricError("a threshold metric expects one row with one value; the query returned more") }
-            guard let value = row[indices[0]].number else { throw MetricError("a threshold metric's value is missing or not a number") }
+            guard let value = cell(indices[0]).number else { throw MetricError("a threshold metric's value is missing or not a number") }
             singleValue = value
         }
     }
@@ -184,19 +207,21 @@ public struct MetricSamples {
 
     private func twoGroups() throws -> ([Double], [Double]) {
         let names = spec.groups ?? []
-        for name in names where groupValues[name] == nil {
+        for (name, values) in zip(names, namedGroupValues) where values.isEmpty {
             throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
         }
-        return (groupValues[names[0]]!, groupValues[names[1]]!)
+        return (namedGroupValues[0], namedGroupValues[1])
     }
 
     /// The groups in the metric's order when it names them, else sorted by label.
     private func kGroups() throws -> [[Double]] {
-        let names = spec.groups ?? groupOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        for name in names where groupValues[name] == nil {
-            throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
+        if let names = spec.groups {
+            for (name, values) in zip(names, namedGroupValues) where values.isEmpty {
+                throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
+            }
+            return namedGroupValues
         }
-        return names.map { groupValues[$0]! }
+        return groupOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }.map { groupValues[$0]! }
     }
 
     /// The contingency table, rows and columns in the metric's order when given, else sorted.

@@ -91,9 +91,40 @@ public final class QueryConnection {
     /// Streams the rows of a read-only query, handing `columns` the column names before the
     /// first row (so a consumer can check them even when the query returns no rows).
     public func stream(_ sql: String, columns: ([String]) throws -> Void, row body: ([DataValue]) throws -> Void) throws {
-        _ = try run(sql) { names, cursor in
-            try columns(names)
-            while let row = try cursor.next() { try body(Self.values(of: row)) }
+        // Steps the statement with SQLite's C API and refills one buffer per row: a metric over a
+        // million rows would otherwise build a GRDB Row and two arrays for every row.
+        _ = try runStatement(sql) { statement in
+            try columns(statement.columnNames)
+            let handle = statement.sqliteStatement
+            let count = Int(sqlite3_column_count(handle))
+            var buffer = [DataValue](repeating: .null, count: count)
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    let message = sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+                }
+                for column in 0..<count {
+                    let index = Int32(column)
+                    switch sqlite3_column_type(handle, index) {
+                    case SQLITE_INTEGER: buffer[column] = .integer(sqlite3_column_int64(handle, index))
+                    case SQLITE_FLOAT: buffer[column] = .real(sqlite3_column_double(handle, index))
+                    case SQLITE_TEXT:
+                        let length = Int(sqlite3_column_bytes(handle, index))
+                        let text = sqlite3_column_text(handle, index).map {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                        } ?? ""
+                        buffer[column] = .text(text)
+                    case SQLITE_BLOB:
+                        let length = Int(sqlite3_column_bytes(handle, index))
+                        buffer[column] = .blob(sqlite3_column_blob(handle, index).map { Data(bytes: $0, count: length) } ?? Data())
+                    default: buffer[column] = .null
+                    }
+                }
+                try body(buffer)
+            }
+            sqlite3_reset(handle)
         }
     }
 
@@ -209,6 +240,11 @@ public final class QueryConnection {
 
     /// Compiles `sql` behind the guard, runs it under the time limit, and hands its rows to `body`.
     private func run(_ sql: String, _ body: ([String], RowCursor) throws -> Void) throws -> [String] {
+        try runStatement(sql) { statement in try body(statement.columnNames, try Row.fetchCursor(statement)) }
+    }
+
+    /// Compiles `sql` behind the guard and hands the statement to `body` under the time limit.
+    private func runStatement(_ sql: String, _ body: (Statement) throws -> Void) throws -> [String] {
         let timer = Timer(queue: queue, seconds: timeout)
         defer { timer.cancel() }
         do {
@@ -218,8 +254,7 @@ public final class QueryConnection {
                 guard statement.isReadonly else {
                     throw DatasetError.queryRefused("the statement would change the database")
                 }
-                let cursor = try Row.fetchCursor(statement)
-                try body(statement.columnNames, cursor)
+                try body(statement)
                 return statement.columnNames
             }
         } catch let error as DatabaseError {

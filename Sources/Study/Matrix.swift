@@ -141,7 +141,7 @@ struct DatasetSession {
         try connection.stream(metric.query, columns: { columns in
             samples = try MetricSamples(spec: metric, columns: columns)
         }, row: { values in
-            try samples!.add(values.map(MetricCell.init))
+            try samples!.add { MetricCell(values[$0]) }
         })
         guard let samples else { throw MetricError("the query returned no columns") }
         let result = try samples.run()
