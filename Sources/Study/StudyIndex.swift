@@ -27,9 +27,10 @@ public final class StudyIndex: Sendable {
     let database: DatabaseQueue
 
     /// Opens (creating or rebuilding as needed) and refreshes the index of `study`.
-    public static func open(_ study: Study) throws -> (StudyIndex, RefreshSummary) {
+    /// - Parameter progress: told how far a long refresh has come (a few times a second at most).
+    public static func open(_ study: Study, progress: (@Sendable (String) -> Void)? = nil) throws -> (StudyIndex, RefreshSummary) {
         let index = try StudyIndex(study: study)
-        let summary = try index.refresh()
+        let summary = try index.refresh(progress: progress)
         return (index, summary)
     }
 
@@ -95,7 +96,7 @@ public final class StudyIndex: Sendable {
 
     /// Brings the index up to date with the text files.
     @discardableResult
-    public func refresh() throws -> RefreshSummary {
+    public func refresh(progress: (@Sendable (String) -> Void)? = nil) throws -> RefreshSummary {
         var summary = RefreshSummary()
         let files = scan()
         summary.filesSeen = files.count
@@ -126,7 +127,12 @@ public final class StudyIndex: Sendable {
                 summary.filesRemoved += 1
             }
             let readers = try self.readers(db)
-            for file in files {
+            var lastReport = Date()
+            for (position, file) in files.enumerated() {
+                if let progress, Date().timeIntervalSince(lastReport) > 0.25 {
+                    progress("indexing the study: \(position) of \(files.count) files")
+                    lastReport = Date()
+                }
                 guard let stamp = Self.stamp(file.url) else { continue }
                 if let old = known[file.path], old.size == stamp.size, old.mtime == stamp.mtime { continue }
                 let sha = try ContentHash.sha256(fileAt: file.url)

@@ -6,7 +6,7 @@ import Study
 struct TranscriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcript",
-        abstract: "List and show interview transcripts.",
+        abstract: "Import, list and show interview transcripts; check them for real names.",
         discussion: """
             Transcripts live in corpus/transcripts as .txt or .md files with one 'Name: text' line per speaker turn; \
             the file name (without extension) is the participant's id.

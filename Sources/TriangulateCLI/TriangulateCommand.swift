@@ -72,7 +72,8 @@ struct StudyOptions: ParsableArguments {
     }
 
     static func openIndex(_ study: Study) throws -> (Study, StudyIndex) {
-        let (index, _) = try StudyIndex.open(study)
+        let (index, _) = try StudyIndex.open(study, progress: Terminal.progress)
+        Terminal.endProgress()
         return (study, index)
     }
 }
