@@ -27,6 +27,7 @@ public struct HTMLRenderer: TableRenderer {
         .center { text-align: center; }
         .wrap { white-space: normal; min-width: 14rem; max-width: 36rem; }
         .notes { font-size: 0.9rem; margin-top: 0.75rem; }
+        .chart { margin: 1.5rem 0 0; }
         .notes p { margin: 0.2rem 0; }
         .provenance { font-size: 0.8rem; color: #555; margin-top: 1.5rem; }
         .provenance h2 { font-size: 0.9rem; margin: 0 0 0.3rem; }
@@ -70,6 +71,11 @@ public struct HTMLRenderer: TableRenderer {
             lines.append("</table>")
         } else if let title = table.title {
             lines.append("<h1>" + Self.escape(title) + "</h1>")
+        }
+        for chart in table.charts {
+            lines.append("<figure class=\"chart\">")
+            lines.append(chart.svg().trimmingSuffixNewline)
+            lines.append("</figure>")
         }
         if !table.notes.isEmpty {
             lines.append("<div class=\"notes\">")
@@ -115,5 +121,11 @@ public struct HTMLRenderer: TableRenderer {
             }
         }
         return result
+    }
+}
+
+extension String {
+    fileprivate var trimmingSuffixNewline: String {
+        hasSuffix("\n") ? String(dropLast()) : self
     }
 }

@@ -55,6 +55,9 @@ public struct ReportTable: Sendable, Equatable {
     public var notes: [String]
     /// Provenance lines shown at the very end of every output, in this order.
     public var provenance: [ProvenanceItem]
+    /// Charts of the table's numbers, drawn by the HTML renderer after the table (the other
+    /// formats already hold the same numbers in their cells).
+    public var charts: [IntervalChart] = []
 
     /// A table.
     public init(

@@ -64,7 +64,28 @@ extension ClaimMatrix {
         }
         if let date { provenance.append(ProvenanceItem(key: "generated", value: date)) }
         table.provenance = provenance
+        let chartRows = rows.compactMap(chartRow)
+        if !chartRows.isEmpty {
+            table.charts = [IntervalChart(title: "Effect sizes with their 95% intervals (dashed: no effect)", rows: chartRows)]
+        }
         return table
+    }
+
+    /// A tested metric's effect with its interval, on its own axis; the dashed line is the value
+    /// of no effect (0; 1 for an odds ratio, on a log scale; p0 for a proportion).
+    private func chartRow(_ row: MatrixRow) -> IntervalChart.Row? {
+        guard let metric = row.metric, let result = row.result, let interval = result.effect.interval,
+              interval.lower.isFinite, interval.upper.isFinite else { return nil }
+        let effect = result.effect
+        let reference: Double?
+        switch metric.test {
+        case .fisher: reference = 1
+        case .binomial: reference = metric.p0 ?? 0.5
+        default: reference = 0
+        }
+        let text = "\(FixedDecimal.format(effect.value, digits: 3)) [\(FixedDecimal.format(interval.lower, digits: 3)), \(FixedDecimal.format(interval.upper, digits: 3))] \(row.verdict.rawValue)"
+        return IntervalChart.Row(label: "\(row.claim.id)/\(metric.id) \(effect.name)", estimate: effect.value, lower: interval.lower,
+                                 upper: interval.upper, reference: reference, logScale: metric.test == .fisher, text: text)
     }
 
     private var correctionName: String {

@@ -342,3 +342,23 @@ private final class CellCollector: NSObject, XMLParserDelegate {
     }
 }
 #endif
+
+final class IntervalChartTests: XCTestCase {
+    func testChartIsStableEscapedAndInTheHTML() throws {
+        let chart = IntervalChart(title: "Effects <&>", rows: [
+            .init(label: "C1/C1a r", estimate: 0.4, lower: 0.3, upper: 0.5, reference: 0, text: "0.400 [0.300, 0.500]"),
+            .init(label: "C2 odds \"ratio\"", estimate: 4, lower: 2, upper: 8, reference: 1, logScale: true, text: "4 [2, 8]"),
+        ])
+        XCTAssertEqual(chart.svg(), chart.svg())
+        XCTAssertTrue(chart.svg().contains("Effects &lt;&amp;&gt;"))
+        XCTAssertTrue(chart.svg().contains("C2 odds &quot;ratio&quot;"))
+        XCTAssertEqual(chart.svg().components(separatedBy: "<circle").count - 1, 2)
+        var table = ReportTable(title: "T", columns: [Column(key: "a")], rows: [[Cell("x")]])
+        XCTAssertFalse(HTMLRenderer().render(table).contains("<svg"))
+        table.charts = [chart]
+        let html = HTMLRenderer().render(table)
+        XCTAssertTrue(html.contains("<figure class=\"chart\">\n<svg"))
+        XCTAssertEqual(MarkdownRenderer().render(table), MarkdownRenderer().render(ReportTable(title: "T", columns: [Column(key: "a")], rows: [[Cell("x")]])),
+                       "only HTML draws charts")
+    }
+}

@@ -62,6 +62,12 @@ final class DemoStudyTests: XCTestCase {
         XCTAssertEqual(matrix.warnings, [])
     }
 
+    func testHTMLDrawsEveryIntervalOnce() throws {
+        let html = HTMLRenderer().render(try demoMatrix().table())
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1)
+        XCTAssertEqual(html.components(separatedBy: "<circle").count - 1, try demoMatrix().rows.filter { $0.result?.effect.interval != nil }.count)
+    }
+
     /// Set TRIANGULATE_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate change.
     func testMarkdownMatchesGolden() throws {
         let text = MarkdownRenderer().render(try demoMatrix().table())
