@@ -18,13 +18,7 @@ public enum Correlation {
         _ x: [Double], _ y: [Double], alternative: Alternative = .twoSided, confidenceLevel: Double = 0.95
     ) throws -> TestResult {
         let test = "Spearman's correlation"
-        try Check.sameLength(x, y, for: test)
-        try Check.count(x, named: "each variable", atLeast: 3, for: test)
-        try Check.finite(x, named: "x")
-        try Check.finite(y, named: "y")
-        try Check.confidenceLevel(confidenceLevel)
-        try checkNotConstant(x, named: "x", for: "a rank correlation")
-        try checkNotConstant(y, named: "y", for: "a rank correlation")
+        try checkPairs(x, y, for: test, kind: "a rank correlation", confidenceLevel: confidenceLevel)
 
         let n = x.count
         let rho = pearson(Ranking(x).ranks, Ranking(y).ranks)
@@ -54,13 +48,7 @@ public enum Correlation {
         _ x: [Double], _ y: [Double], alternative: Alternative = .twoSided, confidenceLevel: Double = 0.95
     ) throws -> TestResult {
         let test = "Pearson's correlation"
-        try Check.sameLength(x, y, for: test)
-        try Check.count(x, named: "each variable", atLeast: 3, for: test)
-        try Check.finite(x, named: "x")
-        try Check.finite(y, named: "y")
-        try Check.confidenceLevel(confidenceLevel)
-        try checkNotConstant(x, named: "x", for: "a correlation")
-        try checkNotConstant(y, named: "y", for: "a correlation")
+        try checkPairs(x, y, for: test, kind: "a correlation", confidenceLevel: confidenceLevel)
 
         let n = x.count
         let r = pearson(x, y)
@@ -94,13 +82,7 @@ public enum Correlation {
         _ x: [Double], _ y: [Double], alternative: Alternative = .twoSided, confidenceLevel: Double = 0.95
     ) throws -> TestResult {
         let test = "Kendall's tau-b"
-        try Check.sameLength(x, y, for: test)
-        try Check.count(x, named: "each variable", atLeast: 3, for: test)
-        try Check.finite(x, named: "x")
-        try Check.finite(y, named: "y")
-        try Check.confidenceLevel(confidenceLevel)
-        try checkNotConstant(x, named: "x", for: "a rank correlation")
-        try checkNotConstant(y, named: "y", for: "a rank correlation")
+        try checkPairs(x, y, for: test, kind: "a rank correlation", confidenceLevel: confidenceLevel)
 
         let n = x.count
         let pairs = KendallPairs(x, y)
@@ -131,6 +113,18 @@ public enum Correlation {
             test: "Kendall tau-b", n: n, statisticName: "tau", statistic: tau, degreesOfFreedom: nil, pValue: p,
             effect: EffectSize(name: "tau-b", value: tau, interval: interval),
             method: exact ? "exact" : "asymptotic")
+    }
+
+    /// The checks every correlation makes: paired, at least 3 pairs, finite values, a valid
+    /// confidence level, and neither variable constant.
+    static func checkPairs(_ x: [Double], _ y: [Double], for test: String, kind: String, confidenceLevel: Double) throws {
+        try Check.sameLength(x, y, for: test)
+        try Check.count(x, named: "each variable", atLeast: 3, for: test)
+        try Check.finite(x, named: "x")
+        try Check.finite(y, named: "y")
+        try Check.confidenceLevel(confidenceLevel)
+        try checkNotConstant(x, named: "x", for: kind)
+        try checkNotConstant(y, named: "y", for: kind)
     }
 
     static func checkNotConstant(_ values: [Double], named name: String, for what: String) throws {

@@ -100,6 +100,23 @@ public enum TwoSample {
             method: chosen.rawValue)
     }
 
+    /// The checks and summaries both t tests need: sizes, means and variances of the samples.
+    static func tSamples(_ a: [Double], _ b: [Double], for test: String, confidenceLevel: Double) throws
+        -> (n1: Double, n2: Double, mean1: Double, mean2: Double, var1: Double, var2: Double)
+    {
+        try Check.count(a, named: "the first sample", atLeast: 2, for: test)
+        try Check.count(b, named: "the second sample", atLeast: 2, for: test)
+        try Check.finite(a, named: "the first sample")
+        try Check.finite(b, named: "the second sample")
+        try Check.confidenceLevel(confidenceLevel)
+        let var1 = Moments.variance(a), var2 = Moments.variance(b)
+        if var1 == 0 && var2 == 0 {
+            throw CannotTest(
+                reason: "both samples have zero variance (every value within each sample is the same), so a t statistic is undefined")
+        }
+        return (Double(a.count), Double(b.count), Moments.mean(a), Moments.mean(b), var1, var2)
+    }
+
     /// Welch's unequal-variances t test, as `scipy.stats.ttest_ind(equal_var=False)`.
     ///
     /// t = (x̄₁ − x̄₂)/√(s₁²/n₁ + s₂²/n₂) with the Welch–Satterthwaite degrees of freedom
@@ -119,19 +136,7 @@ public enum TwoSample {
         _ a: [Double], _ b: [Double], alternative: Alternative = .twoSided, confidenceLevel: Double = 0.95
     ) throws -> TestResult {
         let test = "Welch's t test"
-        try Check.count(a, named: "the first sample", atLeast: 2, for: test)
-        try Check.count(b, named: "the second sample", atLeast: 2, for: test)
-        try Check.finite(a, named: "the first sample")
-        try Check.finite(b, named: "the second sample")
-        try Check.confidenceLevel(confidenceLevel)
-
-        let n1 = Double(a.count), n2 = Double(b.count)
-        let mean1 = Moments.mean(a), mean2 = Moments.mean(b)
-        let var1 = Moments.variance(a), var2 = Moments.variance(b)
-        if var1 == 0 && var2 == 0 {
-            throw CannotTest(
-                reason: "both samples have zero variance (every value within each sample is the same), so a t statistic is undefined")
-        }
+        let (n1, n2, mean1, mean2, var1, var2) = try tSamples(a, b, for: test, confidenceLevel: confidenceLevel)
         let se1 = var1 / n1, se2 = var2 / n2
         let t = (mean1 - mean2) / (se1 + se2).squareRoot()
         let df = (se1 + se2) * (se1 + se2) / (se1 * se1 / (n1 - 1) + se2 * se2 / (n2 - 1))
@@ -160,19 +165,7 @@ public enum TwoSample {
         _ a: [Double], _ b: [Double], alternative: Alternative = .twoSided, confidenceLevel: Double = 0.95
     ) throws -> TestResult {
         let test = "Student's t test"
-        try Check.count(a, named: "the first sample", atLeast: 2, for: test)
-        try Check.count(b, named: "the second sample", atLeast: 2, for: test)
-        try Check.finite(a, named: "the first sample")
-        try Check.finite(b, named: "the second sample")
-        try Check.confidenceLevel(confidenceLevel)
-
-        let n1 = Double(a.count), n2 = Double(b.count)
-        let mean1 = Moments.mean(a), mean2 = Moments.mean(b)
-        let var1 = Moments.variance(a), var2 = Moments.variance(b)
-        if var1 == 0 && var2 == 0 {
-            throw CannotTest(
-                reason: "both samples have zero variance (every value within each sample is the same), so a t statistic is undefined")
-        }
+        let (n1, n2, mean1, mean2, var1, var2) = try tSamples(a, b, for: test, confidenceLevel: confidenceLevel)
         let df = n1 + n2 - 2
         let pooledVariance = ((n1 - 1) * var1 + (n2 - 1) * var2) / df
         let t = (mean1 - mean2) / (pooledVariance * (1 / n1 + 1 / n2)).squareRoot()
