@@ -89,10 +89,36 @@ public struct DatasetStore: Sendable {
         guard recorded.spec == importSpec(files) else { return "stale: the manifest changed since the import" }
         for file in files {
             let url = file.path.hasPrefix("/") ? URL(fileURLWithPath: file.path) : studyRoot.appendingPathComponent(file.path)
-            let sha256 = try ContentHash.sha256(fileAt: url)
+            let sha256 = try cachedHash(of: url, displayPath: file.path)
             if recorded.inputs[file.path]?.sha256 != sha256 { return "stale: \(file.path) changed since the import" }
         }
         return "current"
+    }
+
+    // MARK: Hashes of imported files
+
+    private struct HashCacheEntry: Codable, Equatable {
+        var stamp: FileStamp
+        var sha256: String
+    }
+
+    /// A file's SHA-256, re-read only when its size or modification time changed since it was last
+    /// hashed (cached in `.triangulate/datasets/hashes.json`, derived like everything there): a
+    /// gigabyte input is not read again by every command that uses the dataset.
+    func cachedHash(of url: URL, displayPath: String) throws -> String {
+        let stamp = try FileStamp(url: url, displayPath: displayPath)
+        let cacheURL = directory.appendingPathComponent("hashes.json")
+        var cache = (try? Data(contentsOf: cacheURL)).flatMap { try? JSONDecoder().decode([String: HashCacheEntry].self, from: $0) } ?? [:]
+        if let entry = cache[url.path], entry.stamp == stamp { return entry.sha256 }
+        let sha256: String
+        do { sha256 = try ContentHash.sha256(fileAt: url) } catch let error as FileError {
+            throw DatasetError.cannotRead(path: displayPath, reason: error.message)
+        }
+        cache[url.path] = HashCacheEntry(stamp: stamp, sha256: sha256)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let data = try? encoder.encode(cache) { try? AtomicFile.write(data, to: cacheURL) }
+        return sha256
     }
 
     // MARK: Attached databases
@@ -176,10 +202,7 @@ public struct DatasetStore: Sendable {
         if let recorded = readRecorded(databaseURL), recorded.spec == spec {
             var inputs: [InputFingerprint] = []
             for file in files {
-                let sha256: String
-                do { sha256 = try ContentHash.sha256(fileAt: importer.url(for: file.path)) } catch let error as FileError {
-                    throw DatasetError.cannotRead(path: file.path, reason: error.message)
-                }
+                let sha256 = try cachedHash(of: importer.url(for: file.path), displayPath: file.path)
                 guard let entry = recorded.inputs[file.path], entry.sha256 == sha256 else { break }
                 inputs.append(InputFingerprint(path: file.path, sha256: sha256, rows: entry.rows))
             }
