@@ -41,6 +41,8 @@ public final class StudyIndex: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.label = "index"
+        // Two commands may refresh the index at once; the second waits rather than failing.
+        configuration.busyMode = .timeout(30)
         do {
             let queue = try DatabaseQueue(path: url.path, configuration: configuration)
             try IndexSchema.migrator.migrate(queue)
