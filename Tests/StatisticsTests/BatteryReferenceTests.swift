@@ -13,20 +13,10 @@ final class BatteryReferenceTests: XCTestCase {
 
     private typealias PairedTest = ([Double], [Double], Alternative, Double) throws -> TestResult
 
-    private func checkPaired(_ cases: [PairedCase], minimum: Int, _ test: @escaping PairedTest) throws {
-        var compared = 0
-        for testCase in cases {
-            let side = try alternative(testCase.alternative)
-            let run = { try test(testCase.x.values, testCase.y.values, side, testCase.confidenceLevel) }
-            if testCase.error == true {
-                assertCannotTest(testCase.name, run)
-            } else {
-                let expected = try XCTUnwrap(testCase.expected, testCase.name)
-                assertMatches(try run(), expected, level: testCase.confidenceLevel, case: testCase.name)
-                compared += 1
-            }
+    private func checkPaired(_ cases: [PairedCase], minimum: Int, _ test: PairedTest) throws {
+        try checkReferenceCases(cases, minimum: minimum) {
+            try test($0.x.values, $0.y.values, try alternative($0.alternative), $0.confidenceLevel)
         }
-        XCTAssertGreaterThanOrEqual(compared, minimum)
     }
 
     func testPearsonMatchesSciPy() throws {
@@ -54,37 +44,14 @@ final class BatteryReferenceTests: XCTestCase {
     }
 
     func testStudentTMatchesSciPy() throws {
-        var compared = 0
-        for testCase in reference.studentT {
-            let side = try alternative(testCase.alternative)
-            let run = {
-                try TwoSample.studentT(
-                    testCase.a.values, testCase.b.values, alternative: side, confidenceLevel: testCase.confidenceLevel)
-            }
-            if testCase.error == true {
-                assertCannotTest(testCase.name, run)
-            } else {
-                let expected = try XCTUnwrap(testCase.expected, testCase.name)
-                assertMatches(try run(), expected, level: testCase.confidenceLevel, case: testCase.name)
-                compared += 1
-            }
+        try checkReferenceCases(reference.studentT, minimum: 5) {
+            try TwoSample.studentT($0.a.values, $0.b.values, alternative: try alternative($0.alternative),
+                                   confidenceLevel: $0.confidenceLevel)
         }
-        XCTAssertGreaterThanOrEqual(compared, 5)
     }
 
-    private func checkGroups(_ cases: [GroupsCase], minimum: Int, _ test: @escaping ([[Double]]) throws -> TestResult) throws {
-        var compared = 0
-        for testCase in cases {
-            let run = { try test(testCase.groups.map(\.values)) }
-            if testCase.error == true {
-                assertCannotTest(testCase.name, run)
-            } else {
-                let expected = try XCTUnwrap(testCase.expected, testCase.name)
-                assertMatches(try run(), expected, level: nil, case: testCase.name)
-                compared += 1
-            }
-        }
-        XCTAssertGreaterThanOrEqual(compared, minimum)
+    private func checkGroups(_ cases: [GroupsCase], minimum: Int, _ test: ([[Double]]) throws -> TestResult) throws {
+        try checkReferenceCases(cases, minimum: minimum) { try test($0.groups.map(\.values)) }
     }
 
     func testKruskalWallisMatchesSciPy() throws {
@@ -97,34 +64,13 @@ final class BatteryReferenceTests: XCTestCase {
     }
 
     func testChiSquareIndependenceMatchesSciPy() throws {
-        var compared = 0
-        for testCase in reference.chiSquare {
-            let run = { try Categorical.chiSquareIndependence(testCase.table, bootstrap: nil) }
-            if testCase.error == true {
-                assertCannotTest(testCase.name, run)
-            } else {
-                let expected = try XCTUnwrap(testCase.expected, testCase.name)
-                assertMatches(try run(), expected, level: nil, case: testCase.name)
-                compared += 1
-            }
-        }
-        XCTAssertGreaterThanOrEqual(compared, 6)
+        try checkReferenceCases(reference.chiSquare, minimum: 6) { try Categorical.chiSquareIndependence($0.table, bootstrap: nil) }
     }
 
     func testFisherExactMatchesSciPy() throws {
-        var compared = 0
-        for testCase in reference.fisherExact {
-            let side = try alternative(testCase.alternative ?? "two-sided")
-            let level = try XCTUnwrap(testCase.confidenceLevel, testCase.name)
-            let run = { try Categorical.fisherExact2x2(testCase.table, alternative: side, confidenceLevel: level) }
-            if testCase.error == true {
-                assertCannotTest(testCase.name, run)
-            } else {
-                let expected = try XCTUnwrap(testCase.expected, testCase.name)
-                assertMatches(try run(), expected, level: level, case: testCase.name)
-                compared += 1
-            }
+        try checkReferenceCases(reference.fisherExact, minimum: 8) {
+            try Categorical.fisherExact2x2($0.table, alternative: try alternative($0.alternative ?? "two-sided"),
+                                           confidenceLevel: try XCTUnwrap($0.confidenceLevel, $0.name))
         }
-        XCTAssertGreaterThanOrEqual(compared, 8)
     }
 }

@@ -42,6 +42,40 @@ struct ReferenceExpectation: Decodable {
     var df2: ReferenceNumber?
 }
 
+/// What every reference case has: a name, whether the test must refuse it, SciPy's expected
+/// result otherwise, and the confidence level its interval uses (nil where there is none).
+protocol ReferenceCase {
+    var name: String { get }
+    var error: Bool? { get }
+    var expected: ReferenceExpectation? { get }
+    var level: Double? { get }
+}
+
+extension PairedCase: ReferenceCase { var level: Double? { confidenceLevel } }
+extension TwoSampleCase: ReferenceCase { var level: Double? { confidenceLevel } }
+extension BinomialCase: ReferenceCase { var level: Double? { confidenceLevel } }
+extension GroupsCase: ReferenceCase { var level: Double? { nil } }
+extension TableCase: ReferenceCase { var level: Double? { confidenceLevel } }
+
+/// Runs `test` on every case: cases marked as errors must throw `CannotTest`, the others must
+/// match SciPy; at least `minimum` cases must be compared.
+func checkReferenceCases<Case: ReferenceCase>(
+    _ cases: [Case], minimum: Int, file: StaticString = #filePath, line: UInt = #line,
+    _ test: (Case) throws -> TestResult
+) throws {
+    var compared = 0
+    for testCase in cases {
+        if testCase.error == true {
+            assertCannotTest(testCase.name, file: file, line: line) { try test(testCase) }
+        } else {
+            let expected = try XCTUnwrap(testCase.expected, testCase.name, file: file, line: line)
+            assertMatches(try test(testCase), expected, level: testCase.level, case: testCase.name, file: file, line: line)
+            compared += 1
+        }
+    }
+    XCTAssertGreaterThanOrEqual(compared, minimum, file: file, line: line)
+}
+
 /// A paired-variable case (correlations).
 struct PairedCase: Decodable {
     var name: String
