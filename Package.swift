@@ -2,9 +2,11 @@
 import PackageDescription
 
 // Dependencies flow one way: Statistics and Reports know nothing of studies; the domain rooms
-// (Transcripts, Coding, Literature, Claims, Datasets) know nothing of each other; Study assembles
-// them into an index and a matrix; TriangulateCLI parses arguments and prints; the executable
-// only calls TriangulateCLI.
+// (Transcripts, Coding, Literature, Claims, Datasets) know nothing of each other; Project locates a
+// study and reads its settings; Index is the derived SQLite index as a typed repository (the only
+// module besides Datasets that talks to SQLite); Study orchestrates: it opens the study, locks,
+// refreshes the index and calls the rooms; TriangulateCLI parses arguments and prints; the
+// executable only calls TriangulateCLI.
 // The importer's inner loops run once per byte and row of a dataset; in
 // release builds their dynamic exclusivity checks cost about a fifth of an import. Debug builds,
 // and so the test suite, keep the checks.
@@ -26,14 +28,18 @@ let package = Package(
     targets: [
         .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
         .target(name: "TriangulateCLI", dependencies: [
-            "Study", "Core", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Study", "Project", "Index", "Core", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Study", dependencies: [
-            "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             "Prioritization",
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "Project", dependencies: ["Core", "YAMLSupport", "Literature", "Statistics"]),
+        .target(name: "Index", dependencies: [
+            "Project", "Core", "Transcripts", "Coding", "Literature", "Claims",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Core", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
@@ -55,7 +61,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Project", "Index", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

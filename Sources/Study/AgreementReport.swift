@@ -1,6 +1,7 @@
 import Coding
 import Foundation
-import GRDB
+import Index
+import Project
 import Reports
 import Statistics
 
@@ -28,18 +29,12 @@ public struct AgreementReport {
     /// - Parameter coders: the coders to compare (default: every coder with codings).
     public static func compute(index: StudyIndex, coders requested: [String]?, unit: AgreementUnit, code: String?,
                                participants: Set<String>? = nil) throws -> AgreementReport {
-        let (allCodings, allTurns, allCoders, codes) = try index.read { db -> ([PlacedCoding], [CodedTurn], [String], [String]) in
-            let codings = try GRDB.Row.fetchAll(db, sql: """
-                SELECT c.transcript, c.anchor_turn, c.anchor_start, c.anchor_end, c.code, c.coder FROM coding c
-                JOIN turn t ON t.transcript = c.transcript AND t.number = c.anchor_turn
-                WHERE c.anchor IN ('exact', 'reanchored') AND t.is_interviewer = 0
-                """).map { PlacedCoding(transcript: $0[0], turn: $0[1], start: $0[2], end: $0[3], code: $0[4], coder: $0[5]) }
-            let turns = try GRDB.Row.fetchAll(db, sql: "SELECT transcript, number, text FROM turn WHERE is_interviewer = 0 ORDER BY transcript, number")
-                .map { CodedTurn(transcript: $0[0], turn: $0[1], length: ($0[2] as String).unicodeScalars.count) }
-            let coders = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
-            let codes = try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY source, line")
-            return (codings, turns, coders, codes)
+        let allCodings = try index.anchoredCodingsOnParticipantTurns().map {
+            PlacedCoding(transcript: $0.transcript, turn: $0.anchorTurn ?? $0.turn, start: $0.anchorStart, end: $0.anchorEnd, code: $0.code, coder: $0.coder)
         }
+        let allTurns = try index.participantTurns().map { CodedTurn(transcript: $0.transcript, turn: $0.number, length: $0.length) }
+        let allCoders = try index.coders()
+        let codes = try index.codeIDs()
         let keep = { (transcript: String) in participants?.contains(transcript) ?? true }
         let codings = allCodings.filter { keep($0.transcript) }
         let turns = allTurns.filter { keep($0.transcript) }
@@ -52,7 +47,7 @@ public struct AgreementReport {
         }
         if let code, !codes.contains(code) { throw StudyError.unknown(kind: "code", name: code, known: codes) }
         let units = AgreementUnits(codings: codings, turns: turns, coders: coders)
-        let selected = code.map { selected in codes.filter { $0 == selected || $0.hasPrefix(selected + "/") } } ?? codes
+        let selected = code.map { selected in codes.filter { Code.covers(selected, $0) } } ?? codes
         var report = AgreementReport(coders: coders, unit: unit, rows: [], disagreements: [])
         var pooled: [[String?]: Int] = [:]
         for id in selected {

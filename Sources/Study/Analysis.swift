@@ -1,5 +1,7 @@
+import Coding
 import Foundation
-import GRDB
+import Index
+import Project
 import Reports
 
 /// Analyses of the coded interviews, each as a format-neutral table (so every one prints as
@@ -19,12 +21,10 @@ public struct CodingAnalysis {
 
     /// Transcripts in interview order: the order of participants.csv, then the others by id.
     public func interviewOrder() throws -> [String] {
-        try index.read { db in
-            let listed = try String.fetchAll(db, sql: "SELECT id FROM participant ORDER BY line")
-            let transcripts = Set(try String.fetchAll(db, sql: "SELECT id FROM transcript"))
-            let rest = transcripts.subtracting(listed).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-            return (listed.filter(transcripts.contains) + rest).filter { participants?.contains($0) ?? true }
-        }
+        let listed = try index.participantEntries().map(\.id)
+        let transcripts = Set(try index.transcriptIDs())
+        let rest = transcripts.subtracting(listed).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        return (listed.filter(transcripts.contains) + rest).filter { participants?.contains($0) ?? true }
     }
 
     struct Placed {
@@ -37,22 +37,13 @@ public struct CodingAnalysis {
     }
 
     private func codings(coder: String?) throws -> [Placed] {
-        try index.read { db in
-            var sql = "SELECT transcript, anchor_turn, anchor_start, anchor_end, code, coder FROM coding WHERE anchor IN ('exact', 'reanchored')"
-            var arguments: StatementArguments = []
-            if let coder { sql += " AND coder = ?"; arguments += [coder] }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                Placed(transcript: $0[0], turn: $0[1], start: $0[2], end: $0[3], code: $0[4], coder: $0[5])
-            }.filter { participants?.contains($0.transcript) ?? true }
-        }
+        try index.anchoredCodings(coder: coder).map {
+            Placed(transcript: $0.transcript, turn: $0.anchorTurn ?? $0.turn, start: $0.anchorStart, end: $0.anchorEnd, code: $0.code, coder: $0.coder)
+        }.filter { participants?.contains($0.transcript) ?? true }
     }
 
     private func codeIds() throws -> [String] {
-        try index.read { db in try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY source, line") }
-    }
-
-    private static func covers(_ code: String, _ coded: String) -> Bool {
-        coded == code || coded.hasPrefix(code + "/")
+        try index.codeIDs()
     }
 
     /// Codes × participants: how many codings (or, with `presence`, whether any) each
@@ -66,7 +57,7 @@ public struct CodingAnalysis {
                 + [Column(key: "total", header: presence ? "Participants" : "Total", alignment: .right)])
         for code in try codeIds() {
             var counts = participants.map { participant in
-                all.filter { $0.transcript == participant && Self.covers(code, $0.code) }.count
+                all.filter { $0.transcript == participant && Code.covers(code, $0.code) }.count
             }
             if presence { counts = counts.map { $0 > 0 ? 1 : 0 } }
             table.rows.append([Cell(code)] + counts.map { Cell.integer($0) } + [Cell.integer(counts.reduce(0, +))])
@@ -191,22 +182,5 @@ public struct CodingAnalysis {
         svg += "<text x=\"16\" y=\"\(fmt(height / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(fmt(height / 2)))\">Cumulative unique codes</text>\n"
         svg += "</svg>\n"
         return svg
-    }
-}
-
-extension StudyIndex {
-    /// Turns whose text matches a full-text query (SQLite FTS5 syntax: words, "phrases",
-    /// prefix*, AND/OR/NOT), best match first, with a snippet around the match.
-    public func search(_ query: String, limit: Int = 200) throws -> [(transcript: String, turn: Int, snippet: String)] {
-        do {
-            return try read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT transcript, number, snippet(turn_fts, 2, '[', ']', '…', 12) AS snippet
-                    FROM turn_fts WHERE turn_fts MATCH ? ORDER BY rank, transcript, number LIMIT ?
-                    """, arguments: [query, limit]).map { ($0["transcript"], $0["number"], $0["snippet"]) }
-            }
-        } catch let error as DatabaseError {
-            throw StudyError.invalid("the search '\(query)' is not a valid full-text query (\(error.message ?? "syntax error")); use words, \"phrases\", prefix* and AND, OR, NOT", at: nil)
-        }
     }
 }

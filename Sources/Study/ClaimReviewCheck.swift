@@ -1,5 +1,7 @@
 import Claims
 import Foundation
+import Index
+import Project
 
 extension Study {
     /// Warnings for claims that cite papers the literature review excluded, has not screened, or

@@ -2,7 +2,8 @@ import Claims
 import Coding
 import Core
 import Foundation
-import GRDB
+import Index
+import Project
 import YAMLSupport
 
 /// What a codebook change rewrote.
@@ -32,7 +33,7 @@ public struct CodebookChanges {
             } else if let codebook {
                 path = codebook.contains("/") ? codebook : "codebooks/\(codebook)"
             } else {
-                let books = try index.read { db in try String.fetchAll(db, sql: "SELECT path FROM source WHERE kind = 'codebook' ORDER BY path") }
+                let books = try index.paths(of: .codebook)
                 guard books.count == 1 else {
                     throw StudyError.invalid(books.isEmpty
                         ? "there is no codebook yet; pass --codebook NAME.yaml to create codebooks/NAME.yaml"
@@ -91,10 +92,7 @@ public struct CodebookChanges {
     public func remove(_ id: String) throws -> CodebookChangeSummary {
         try change { index in
             let path = try codebookPath(of: id, index: index)
-            let used = try index.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM coding WHERE code = ? OR substr(code, 1, ?) = ?",
-                                 arguments: [id, id.count + 1, id + "/"]) ?? 0
-            }
+            let used = try index.codingCount(covering: id)
             if used > 0 {
                 throw StudyError.invalid("\(used) coding\(used == 1 ? " uses" : "s use") '\(id)'; merge it into another code instead ('triangulate code merge \(id) OTHER'), so no coding is lost", at: nil)
             }
@@ -117,12 +115,7 @@ public struct CodebookChanges {
     }
 
     private func codebookPath(of id: String, index: StudyIndex) throws -> String {
-        try index.read { db in
-            guard let path = try String.fetchOne(db, sql: "SELECT source FROM code WHERE id = ?", arguments: [id]) else {
-                throw StudyError.unknown(kind: "code", name: id, known: try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY id"))
-            }
-            return path
-        }
+        try index.codebookPath(ofCode: id)
     }
 
     /// Checks the edited codebook, rewrites codings and claims from `from` to `to`, then writes the codebook.
@@ -130,7 +123,7 @@ public struct CodebookChanges {
         let book = try editor.codebook()
         try checkUnique(book, replacing: path, index: index)
         var summary = CodebookChangeSummary(codebook: path, codingFiles: [], claimFiles: [])
-        let codingPaths = try index.read { db in try String.fetchAll(db, sql: "SELECT path FROM source WHERE kind = 'codings' ORDER BY path") }
+        let codingPaths = try index.paths(of: .codings)
         for codingPath in codingPaths {
             let url = study.resolve(codingPath)
             if let text = try CodeRenaming.apply(toCodingsText: TextFile.read(url, displayPath: codingPath), file: codingPath, from: from, to: to) {
@@ -138,7 +131,7 @@ public struct CodebookChanges {
                 summary.codingFiles.append(codingPath)
             }
         }
-        let claimPaths = try index.read { db in try String.fetchAll(db, sql: "SELECT path FROM source WHERE kind = 'claim' ORDER BY path") }
+        let claimPaths = try index.paths(of: .claim)
         for claimPath in claimPaths {
             let url = study.resolve(claimPath)
             var text = try TextFile.read(url, displayPath: claimPath)
@@ -166,9 +159,7 @@ public struct CodebookChanges {
 
     /// Code ids are unique across the study's codebooks.
     private func checkUnique(_ book: Codebook, replacing path: String, index: StudyIndex) throws {
-        let others = try index.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, source FROM code WHERE source != ?", arguments: [path]).map { ($0["id"] as String, $0["source"] as String) }
-        }
+        let others = try index.codes(definedOutside: path)
         for code in book.codes {
             if let other = others.first(where: { $0.0 == code.id }) {
                 throw StudyError.invalid("code '\(code.id)' would also be defined in \(other.1); code ids are unique across codebooks", at: nil)

@@ -1,7 +1,8 @@
 import Coding
 import Core
 import Foundation
-import GRDB
+import Index
+import Project
 import ZIPFoundation
 
 /// REFI-QDA codebook exchange for the study (`codebook import` and `codebook export`).
@@ -27,9 +28,7 @@ public struct CodebookExchange {
         let yaml = REFIQDACodebook.yaml(for: nodes, name: source.deletingPathExtension().lastPathComponent)
         let book = try Codebook.parse(yaml, file: study.relativePath(target))
         let (index, _) = try StudyIndex.open(study)
-        let others = try index.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM code WHERE source != ?", arguments: [study.relativePath(target)])
-        }
+        let others = try index.codes(definedOutside: study.relativePath(target)).map(\.id)
         if let clash = book.codes.first(where: { others.contains($0.id) }) {
             throw StudyError.invalid("code '\(clash.id)' is already defined in another codebook; import with a parent prefix by editing, or rename the existing code first", at: nil)
         }
@@ -41,7 +40,7 @@ public struct CodebookExchange {
     /// Every code of the study as a REFI-QDA `.qdc` document.
     public func exportCodebook() throws -> String {
         let (index, _) = try StudyIndex.open(study)
-        let paths = try index.read { db in try String.fetchAll(db, sql: "SELECT path FROM source WHERE kind = 'codebook' ORDER BY path") }
+        let paths = try index.paths(of: .codebook)
         let codes = try paths.flatMap { try Codebook.read(study.resolve($0), displayPath: $0).codes }
         return REFIQDACodebook.export(codes, origin: "Triangulate \(TriangulateVersion.current)")
     }

@@ -1,6 +1,8 @@
 import Core
 import Datasets
 import Foundation
+import Index
+import Project
 
 /// The datasets of a study: their manifests in corpus/datasets and the derived databases.
 public struct DatasetCatalog: Sendable {

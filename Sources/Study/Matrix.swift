@@ -2,7 +2,8 @@ import Claims
 import Core
 import Datasets
 import Foundation
-import GRDB
+import Index
+import Project
 import Reports
 import Statistics
 

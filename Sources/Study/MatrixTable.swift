@@ -1,12 +1,9 @@
 import Claims
 import Foundation
+import Index
+import Project
 import Reports
 import Statistics
-
-/// The tool's version, printed in every provenance block.
-public enum TriangulateVersion {
-    public static let current = "0.1.0"
-}
 
 extension ClaimMatrix {
     /// The matrix as a format-neutral table. `generatedOn`, when given, is the only date the

@@ -1,5 +1,6 @@
 import Foundation
-import GRDB
+import Index
+import Project
 
 /// Selects participants by their attributes in participants.csv (`--where role=engineer`,
 /// `--where years_experience>=5`): the case variables of a qualitative study.
@@ -39,15 +40,11 @@ public struct ParticipantFilter: Sendable, Equatable {
 
     /// The ids of the participants that meet every condition.
     public func participants(in index: StudyIndex) throws -> Set<String> {
-        let rows = try index.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, pseudonym, attributes FROM participant").map {
-                ($0["id"] as String, $0["pseudonym"] as String?, $0["attributes"] as String)
-            }
-        }
         var known = Set(["id", "pseudonym"])
         var selected = Set<String>()
-        for (id, pseudonym, json) in rows {
-            var attributes = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]) ?? [:]
+        for entry in try index.participantEntries() {
+            let id = entry.id, pseudonym = entry.pseudonym
+            var attributes = entry.attributes
             known.formUnion(attributes.keys)
             attributes["id"] = id
             attributes["pseudonym"] = pseudonym

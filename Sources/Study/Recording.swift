@@ -2,7 +2,8 @@ import Claims
 import Coding
 import Core
 import Foundation
-import GRDB
+import Index
+import Project
 
 /// Where a tag goes: a transcript and a turn, as written `P03#12`, or a range of turns, `P03#12-15`.
 public struct TurnAddress: Sendable, Equatable, CustomStringConvertible {
@@ -99,7 +100,7 @@ public struct Recorder {
         let lock = try study.lock()
         defer { withExtendedLifetime(lock) {} }
         let (index, _) = try StudyIndex.open(study)
-        let knownCodes = try index.read { db in try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY id") }
+        let knownCodes = try index.sortedCodeIDs()
         let stamp = ISO8601DateFormatter().string(from: timestamp)
         let file = study.layout.codingFile(for: coder)
         var outcome = TagOutcome(written: [], alreadyPresent: [])
@@ -119,12 +120,7 @@ public struct Recorder {
                     start = span.lowerBound
                     end = span.upperBound
                 }
-                let existing = try index.read { db in
-                    try String.fetchAll(db, sql: """
-                        SELECT code FROM coding WHERE coder = ? AND transcript = ? AND anchor_turn = ?
-                        AND anchor_start IS ? AND anchor_end IS ?
-                        """, arguments: [coder, request.transcript, request.turn, start, end])
-                }
+                let existing = try index.codesApplied(by: coder, transcript: request.transcript, turn: request.turn, start: start, end: end)
                 for code in request.codes {
                     let duplicate = outcome.written.contains {
                         $0.transcript == request.transcript && $0.turn == request.turn && $0.start == start && $0.code == code
@@ -166,12 +162,7 @@ public struct Recorder {
                 start = span.lowerBound
                 end = span.upperBound
             }
-            let lines = try index.read { db in
-                try Int.fetchAll(db, sql: """
-                    SELECT line FROM coding WHERE source = ? AND transcript = ? AND anchor_turn = ?
-                    AND anchor_start IS ? AND anchor_end IS ? AND code IN (\(codes.map { _ in "?" }.joined(separator: ",")))
-                    """, arguments: StatementArguments([path, address.transcript, turn, start, end] as [(any DatabaseValueConvertible)?]) + StatementArguments(codes))
-            }
+            let lines = try index.codingLines(in: path, transcript: address.transcript, turn: turn, start: start, end: end, codes: codes)
             removeLines.formUnion(lines)
         }
         guard !removeLines.isEmpty else {
@@ -227,7 +218,7 @@ public struct Recorder {
         let lock = try study.lock()
         defer { withExtendedLifetime(lock) {} }
         let (index, _) = try StudyIndex.open(study)
-        let existing = try index.read { db in try String.fetchOne(db, sql: "SELECT source FROM claim WHERE id = ?", arguments: [claim.id]) }
+        let existing = try index.claimPath(claim.id)
         let url = study.layout.claimFile(for: claim.id)
         if let existing {
             throw StudyError.invalid("claim \(claim.id) already exists in \(existing); edit that file instead", at: nil)
@@ -235,7 +226,7 @@ public struct Recorder {
         if FileManager.default.fileExists(atPath: url.path) {
             throw StudyError.invalid("\(study.relativePath(url)) already exists; edit that file instead", at: nil)
         }
-        let knownCodes = try index.read { db in try String.fetchAll(db, sql: "SELECT id FROM code ORDER BY id") }
+        let knownCodes = try index.sortedCodeIDs()
         for code in claim.codes where !knownCodes.contains(code) {
             throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
         }

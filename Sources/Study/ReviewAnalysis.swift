@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Index
+import Project
 import Literature
 import Prioritization
 import Statistics

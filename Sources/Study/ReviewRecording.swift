@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Index
+import Project
 import Literature
 
 /// The CSV export layouts `paper import --mapping` knows.

@@ -1,7 +1,8 @@
 import Core
 import Datasets
 import Foundation
-import GRDB
+import Index
+import Project
 
 /// What a study holds and what needs attention (`triangulate status`).
 public struct StatusReport: Sendable, Codable, Equatable {
@@ -41,7 +42,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var datasets: [DatasetState]
     /// Claims citing papers that the literature review excluded or has not (finished) screening.
     public var claimWarnings: [String]
-    public var problems: [FileProblem]
+    public var problems: [Diagnostic]
 
     /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
     /// are not: the next command that queries them imports them.
@@ -52,54 +53,36 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
 extension StudyIndex {
     public func status() throws -> StatusReport {
-        var report = try read { db -> StatusReport in
-            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
-            func issues(_ condition: String, reason: String?) throws -> [StatusReport.CodingIssue] {
-                try Row.fetchAll(db, sql: """
-                    SELECT source, line, transcript, turn, code, coder, anchor_reason, anchor_turn FROM coding
-                    WHERE \(condition) ORDER BY source, line
-                    """).map { row in
-                    let turn: Int = row["turn"]
-                    let anchored: Int? = row["anchor_turn"]
-                    let moved = anchored.map { $0 != turn ? " (now turn \($0))" : "" } ?? ""
-                    return StatusReport.CodingIssue(
-                        location: "\(row["source"] as String):\(row["line"] as Int)",
-                        coding: "\(row["transcript"] as String)#\(turn) \(row["code"] as String) by \(row["coder"] as String)\(moved)",
-                        reason: reason ?? row["anchor_reason"] ?? "")
-                }
-            }
-            return StatusReport(
-                title: study.settings.title,
-                participants: try count("SELECT COUNT(*) FROM participant"),
-                transcripts: try count("SELECT COUNT(*) FROM transcript"),
-                turns: try count("SELECT COUNT(*) FROM turn"),
-                codes: try count("SELECT COUNT(*) FROM code"),
-                codings: try Row.fetchAll(db, sql: "SELECT coder, COUNT(*) AS n FROM coding GROUP BY coder ORDER BY coder").map {
-                    StatusReport.CoderCount(coder: $0["coder"], codings: $0["n"])
-                },
-                reanchored: try issues("anchor = 'reanchored'", reason: "the transcript changed; the quote was found again"),
-                orphaned: try issues("anchor = 'orphaned'", reason: nil),
-                unknownCodes: try issues("code NOT IN (SELECT id FROM code)", reason: "the code is not in any codebook"),
-                overlapping: try Row.fetchAll(db, sql: """
-                    SELECT a.source, a.line, b.line AS other, a.transcript, a.anchor_turn, a.code, a.coder FROM coding a CROSS
-                    JOIN coding b INDEXED BY coding_by_place ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
-                        AND a.anchor_turn = b.anchor_turn AND a.code = b.code
-                        AND a.anchor_start IS NOT NULL AND b.anchor_start IS NOT NULL
-                        AND a.anchor_start < b.anchor_end AND b.anchor_start < a.anchor_end
-                    ORDER BY a.source, a.line, b.line
-                    """).map { row in
-                    StatusReport.CodingIssue(
-                        location: "\(row["source"] as String):\(row["line"] as Int)",
-                        coding: "\(row["transcript"] as String)#\(row["anchor_turn"] as Int) \(row["code"] as String) by \(row["coder"] as String)",
-                        reason: "overlaps the span of the same code at line \(row["other"] as Int); merge or remove one")
-                },
-                papers: try count("SELECT COUNT(DISTINCT key) FROM paper"),
-                claims: try count("SELECT COUNT(*) FROM claim"),
-                metrics: try count("SELECT COALESCE(SUM(metrics), 0) FROM claim"),
-                datasets: [],
-                claimWarnings: [],
-                problems: [])
+        func issue(_ coding: CodingRecord, reason: String?) -> StatusReport.CodingIssue {
+            let moved = coding.anchorTurn.map { $0 != coding.turn ? " (now turn \($0))" : "" } ?? ""
+            return StatusReport.CodingIssue(
+                location: "\(coding.source):\(coding.line)",
+                coding: "\(coding.transcript)#\(coding.turn) \(coding.code) by \(coding.coder)\(moved)",
+                reason: reason ?? coding.anchorReason ?? "")
         }
+        let counts = try counts()
+        var report = StatusReport(
+            title: study.settings.title,
+            participants: counts.participants,
+            transcripts: counts.transcripts,
+            turns: counts.turns,
+            codes: counts.codes,
+            codings: counts.codingsByCoder.map { StatusReport.CoderCount(coder: $0.coder, codings: $0.codings) },
+            reanchored: try codings(anchoredAs: "reanchored").map { issue($0, reason: "the transcript changed; the quote was found again") },
+            orphaned: try codings(anchoredAs: "orphaned").map { issue($0, reason: nil) },
+            unknownCodes: try codingsOfUnknownCodes().map { issue($0, reason: "the code is not in any codebook") },
+            overlapping: try overlappingSpans().map { pair in
+                StatusReport.CodingIssue(
+                    location: "\(pair.coding.source):\(pair.coding.line)",
+                    coding: "\(pair.coding.transcript)#\(pair.coding.anchorTurn ?? pair.coding.turn) \(pair.coding.code) by \(pair.coding.coder)",
+                    reason: "overlaps the span of the same code at line \(pair.otherLine); merge or remove one")
+            },
+            papers: counts.papers,
+            claims: counts.claims,
+            metrics: counts.metrics,
+            datasets: [],
+            claimWarnings: [],
+            problems: [])
         report.problems = try problems()
         if let claims = try? claims() { report.claimWarnings = study.reviewWarnings(for: claims) }
         let catalog = DatasetCatalog(study: study)

@@ -1,6 +1,7 @@
 import Core
 import Foundation
-import GRDB
+import Index
+import Project
 import Transcripts
 
 /// Brings a transcript into the study (`transcript import`): as received, or pseudonymised with a
@@ -38,7 +39,7 @@ public struct TranscriptImport {
         let lock = try study.lock()
         defer { withExtendedLifetime(lock) {} }
         let (index, _) = try StudyIndex.open(study)
-        let existing = try index.read { db in try String.fetchOne(db, sql: "SELECT source FROM transcript WHERE id = ?", arguments: [id]) }
+        let existing = try index.transcriptPath(id)
         if let existing, !replacing {
             throw StudyError.invalid("participant \(id) already has a transcript (\(existing)); pass --replace to import it again", at: nil)
         }
@@ -78,21 +79,10 @@ public struct TranscriptImport {
     public func leaks(key: URL) throws -> [String] {
         let map = try PseudonymMap.read(key)
         let (index, _) = try StudyIndex.open(study)
-        return try index.read { db in
-            var found: [String] = []
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT t.source AS place, u.text AS text FROM turn u JOIN transcript t ON t.id = u.transcript
-                UNION ALL SELECT t.source, t.preamble FROM transcript t
-                UNION ALL SELECT source || ':' || line, quote FROM coding WHERE quote IS NOT NULL
-                """)
-            for row in rows {
-                let text: String = row["text"]
-                if !map.leaks(in: text).isEmpty {
-                    let place: String = row["place"]
-                    if !found.contains(place) { found.append(place) }
-                }
-            }
-            return found.sorted()
+        var found: [String] = []
+        for (place, text) in try index.textsToScan() where !map.leaks(in: text).isEmpty && !found.contains(place) {
+            found.append(place)
         }
+        return found.sorted()
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Coding
 import Foundation
 import Reports
+import Index
+import Project
 import Study
 
 extension AgreementUnit: ExpressibleByArgument {}

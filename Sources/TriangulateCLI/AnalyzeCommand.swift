@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Reports
+import Index
+import Project
 import Study
 
 struct AnalyzeCommand: ParsableCommand {

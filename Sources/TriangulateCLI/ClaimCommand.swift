@@ -2,6 +2,8 @@ import ArgumentParser
 import Claims
 import Core
 import Foundation
+import Index
+import Project
 import Study
 
 extension TestKind: ExpressibleByArgument {}

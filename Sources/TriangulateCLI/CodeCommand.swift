@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Index
+import Project
 import Study
 
 struct CodeCommand: ParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Datasets
 import Foundation
+import Index
+import Project
 import Study
 
 extension Datasets.DataFormat: ExpressibleByArgument {}

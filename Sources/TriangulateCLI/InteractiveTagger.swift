@@ -1,5 +1,7 @@
 import Coding
 import Foundation
+import Index
+import Project
 import Study
 
 /// Walks the participant turns of one transcript that a coder has not coded yet and asks for

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Reports
+import Index
+import Project
 import Study
 
 extension ReportFormat: ExpressibleByArgument {}
@@ -35,7 +37,7 @@ struct MatrixCommand: ParsableCommand {
 
     func run() throws {
         let (study, index) = try studyOptions.open()
-        for problem in try index.problems() where problem.severity == "warning" {
+        for problem in try index.problems() where problem.severity == .warning {
             Terminal.warning("\(problem.location): \(problem.message)")
         }
         let matrix = try MatrixBuilder(study: study, index: index, progress: Terminal.progress).build()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Literature
+import Index
+import Project
 import Study
 
 struct PaperCommand: ParsableCommand {

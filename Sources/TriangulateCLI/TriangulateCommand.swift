@@ -1,6 +1,8 @@
 import ArgumentParser
 import Core
 import Foundation
+import Index
+import Project
 import Study
 
 /// The `triangulate` command: nouns with verbs over a study folder.

@@ -1,6 +1,8 @@
 import Coding
 import Foundation
 import Statistics
+import Index
+import Project
 import Study
 import TestSupport
 import XCTest

@@ -3,6 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Reports
+import Index
+import Project
 import Study
 import TestSupport
 import XCTest

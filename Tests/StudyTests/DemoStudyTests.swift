@@ -1,5 +1,7 @@
 import Foundation
 import Reports
+import Index
+import Project
 import Study
 import TestSupport
 import XCTest

@@ -1,4 +1,6 @@
 import Foundation
+import Index
+import Project
 import Study
 import TestSupport
 import Transcripts

@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Literature
 import Statistics
+import Index
+import Project
 import Study
 import TestSupport
 import XCTest

@@ -1,6 +1,8 @@
 import Claims
 import Foundation
 import Reports
+import Index
+import Project
 import Study
 import TestSupport
 import XCTest

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import GRDB
+import Project
 
 /// A transcript as listed by `transcript list`.
 public struct TranscriptSummary: Sendable, Codable, Equatable {
@@ -138,6 +139,23 @@ extension StudyIndex {
                 PaperSummary(key: $0["key"], type: $0["type"], year: $0["year"], authors: $0["authors"], title: $0["title"],
                              doi: $0["doi"], file: $0["source"])
             }
+        }
+    }
+}
+
+extension StudyIndex {
+    /// Turns whose text matches a full-text query (SQLite FTS5 syntax: words, "phrases",
+    /// prefix*, AND/OR/NOT), best match first, with a snippet around the match.
+    public func search(_ query: String, limit: Int = 200) throws -> [(transcript: String, turn: Int, snippet: String)] {
+        do {
+            return try read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT transcript, number, snippet(turn_fts, 2, '[', ']', '…', 12) AS snippet
+                    FROM turn_fts WHERE turn_fts MATCH ? ORDER BY rank, transcript, number LIMIT ?
+                    """, arguments: [query, limit]).map { ($0["transcript"], $0["number"], $0["snippet"]) }
+            }
+        } catch let error as DatabaseError {
+            throw StudyError.invalid("the search '\(query)' is not a valid full-text query (\(error.message ?? "syntax error")); use words, \"phrases\", prefix* and AND, OR, NOT", at: nil)
         }
     }
 }

@@ -4,6 +4,7 @@ import Core
 import Foundation
 import GRDB
 import Literature
+import Project
 import Transcripts
 #if canImport(Glibc)
 import Glibc
@@ -63,21 +64,17 @@ public final class StudyIndex: Sendable {
 
     // MARK: Refresh
 
-    enum SourceKind: String {
-        case codebook, transcript, participants, codings, literature, claim
-    }
-
     struct SourceFile {
         var path: String
         var url: URL
-        var kind: SourceKind
+        var kind: StudyFileKind
     }
 
     /// The study's text files that the index mirrors, in a stable order.
     func scan() -> [SourceFile] {
         let layout = study.layout
         var files: [SourceFile] = []
-        func add(_ folder: URL, kind: SourceKind, extensions: Set<String>) {
+        func add(_ folder: URL, kind: StudyFileKind, extensions: Set<String>) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
             for name in names.sorted() where !name.hasPrefix(".") {
                 let url = folder.appendingPathComponent(name)
@@ -183,12 +180,10 @@ public final class StudyIndex: Sendable {
     /// thrown, so one broken file never hides the state of the others. Returns the id of a
     /// transcript that was read.
     private func load(_ file: SourceFile, into db: Database, readers: Readers) throws -> String? {
-        func problem(_ error: Error, severity: String = "error") throws {
-            let located = error as? LocatedError
-            let location = located?.location?.description ?? file.path
-            let message = located?.message ?? String(describing: error)
-            try db.execute(sql: "INSERT INTO problem(source, severity, location, message) VALUES (?, ?, ?, ?)",
-                           arguments: [file.path, severity, location, message])
+        func problem(_ error: Error, severity: Diagnostic.Severity = .error) throws {
+            let diagnostic = Diagnostic(severity, from: error, file: file.path)
+            try ProblemRecord(id: nil, source: file.path, severity: diagnostic.severity.rawValue,
+                              location: diagnostic.location, message: diagnostic.message).insert(db)
         }
         do {
             switch file.kind {
@@ -230,14 +225,14 @@ public final class StudyIndex: Sendable {
                     """)
                 for coding in try CodingFile.read(file.url, displayPath: file.path) {
                     if coding.coder != coder {
-                        try problem(CodingError("this file holds \(coder)'s codings, but the line says coder '\(coding.coder)'", at: coding.location), severity: "warning")
+                        try problem(CodingError("this file holds \(coder)'s codings, but the line says coder '\(coding.coder)'", at: coding.location), severity: .warning)
                     }
                     try insert.execute(arguments: [file.path, coding.location.line ?? 0, coding.coder, coding.transcript, coding.turn,
                                                    coding.start, coding.end, coding.quote, coding.code, coding.memo, coding.at])
                 }
             case .literature:
                 let result = try LiteratureReader.read(file.url, displayPath: file.path)
-                for warning in result.warnings { try problem(warning, severity: "warning") }
+                for warning in result.warnings { try problem(warning, severity: .warning) }
                 let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO paper(key, source, line, type, title, authors, year, doi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for record in result.records {
                     try insert.execute(arguments: [record.key, file.path, record.location.line ?? 0, record.type, record.title,
@@ -299,8 +294,13 @@ public final class StudyIndex: Sendable {
         }
     }
 
-    /// Runs a read-only block on the index.
-    public func read<T>(_ block: (Database) throws -> T) throws -> T {
+    /// Runs a read-only block on the index: for this module's typed queries only.
+    func read<T>(_ block: (Database) throws -> T) throws -> T {
         try database.read(block)
+    }
+
+    /// Runs a writing block on the derived index (the review's cached state).
+    func write<T>(_ block: (Database) throws -> T) throws -> T {
+        try database.write(block)
     }
 }

@@ -2,29 +2,20 @@ import Claims
 import Core
 import Foundation
 import GRDB
-
-/// A problem recorded against a study file during the last refresh.
-public struct FileProblem: Sendable, Equatable, Codable {
-    public var severity: String
-    public var location: String
-    public var message: String
-
-    public var description: String { "\(location): \(severity): \(message)" }
-}
+import Project
 
 extension StudyIndex {
-    public func problems() throws -> [FileProblem] {
+    /// The problems the last refresh found in the study's files, by file.
+    public func problems() throws -> [Diagnostic] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT severity, location, message FROM problem ORDER BY source, id").map {
-                FileProblem(severity: $0["severity"], location: $0["location"], message: $0["message"])
-            }
+            try ProblemRecord.order(ProblemRecord.Columns.source, ProblemRecord.Columns.id).fetchAll(db).map(\.diagnostic)
         }
     }
 
     /// Throws when any study file has an error: a matrix built on a study that did not read
     /// cleanly would silently leave things out.
     public func requireNoErrors() throws {
-        let errors = try problems().filter { $0.severity == "error" }
+        let errors = try problems().filter { $0.severity == .error }
         guard !errors.isEmpty else { return }
         let sources = Set(errors.map { $0.location.split(separator: ":").first.map(String.init) ?? $0.location })
         throw StudyError.invalidFiles(count: sources.count,
@@ -33,7 +24,7 @@ extension StudyIndex {
 
     /// The claims, read from their files, in natural order of their ids (C2 before C10).
     public func claims() throws -> [Claim] {
-        let paths = try read { db in try String.fetchAll(db, sql: "SELECT source FROM claim") }
+        let paths = try paths(of: .claim)
         return try paths.map { try Claim.read(study.resolve($0), displayPath: $0) }
             .sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending || ($0.id.localizedStandardCompare($1.id) == .orderedSame && $0.id < $1.id) }
     }
@@ -41,15 +32,15 @@ extension StudyIndex {
     /// All participants of the study: the rows of participants.csv, or the transcripts when it lists none.
     public func participantCount() throws -> Int {
         try read { db in
-            let listed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM participant") ?? 0
-            return listed > 0 ? listed : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transcript") ?? 0
+            let listed = try ParticipantRecord.fetchCount(db)
+            return listed > 0 ? listed : try TranscriptRecord.fetchCount(db)
         }
     }
 
     /// Which of `keys` are records of the study's literature, in the order given.
     public func knownPapers(_ keys: [String]) throws -> [String] {
         try read { db in
-            try keys.filter { try Bool.fetchOne(db, sql: "SELECT 1 FROM paper WHERE key = ?", arguments: [$0]) ?? false }
+            try keys.filter { try PaperRecord.filter(PaperRecord.Columns.key == $0).fetchCount(db) > 0 }
         }
     }
 
@@ -60,10 +51,8 @@ extension StudyIndex {
         return try read { db in
             var found = Set<String>()
             for code in codes {
-                found.formUnion(try String.fetchAll(db, sql: """
-                    SELECT DISTINCT transcript FROM coding
-                    WHERE anchor IN ('exact', 'reanchored') AND (code = ? OR substr(code, 1, ?) = ?)
-                    """, arguments: [code, code.count + 1, code + "/"]))
+                found.formUnion(try String.fetchAll(
+                    db, CodingRecord.all().anchored().covering(code: code).select(CodingRecord.Columns.transcript).distinct()))
             }
             return found.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
         }
