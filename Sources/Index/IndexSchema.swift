@@ -105,6 +105,12 @@ enum IndexSchema {
             // Status looks for overlapping spans of one code in one turn.
             try db.execute(sql: "CREATE INDEX coding_by_place ON coding(transcript, anchor_turn, code)")
         }
+        migrator.registerMigration("v4") { db in
+            // The literature review's statuses per citation key, computed once per change of the
+            // review's files (their fingerprint is the meta key 'review'), so status and matrix
+            // do not parse every export and run deduplication again.
+            try db.execute(sql: "CREATE TABLE review_status (key TEXT PRIMARY KEY, status TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -244,3 +244,27 @@ extension StudyIndex {
         }
     }
 }
+
+extension StudyIndex {
+    // MARK: The literature review's cached statuses
+
+    /// The review statuses stored for `fingerprint` (key → status as JSON), or nil when the
+    /// review's files changed since they were stored.
+    public func reviewStatuses(fingerprint: String) throws -> [String: String]? {
+        try read { db in
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'review'") == fingerprint else { return nil }
+            return Dictionary(try ReviewStatusRecord.fetchAll(db).map { ($0.key, $0.status) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Replaces the stored review statuses with those computed from the files of `fingerprint`.
+    public func storeReviewStatuses(_ statuses: [String: String], fingerprint: String) throws {
+        try write { db in
+            try ReviewStatusRecord.deleteAll(db)
+            for (key, status) in statuses.sorted(by: { $0.key < $1.key }) {
+                try ReviewStatusRecord(key: key, status: status).insert(db)
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('review', ?)", arguments: [fingerprint])
+        }
+    }
+}

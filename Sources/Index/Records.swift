@@ -200,15 +200,10 @@ struct ClaimRecord: IndexRecord {
     }
 }
 
-/// Where a record of the literature review stands, as last computed from the review's files.
+/// Where the records with one citation key stand in the literature review, as last computed from
+/// the review's files (a JSON value the Study module reads), and what those files were then.
 struct ReviewStatusRecord: IndexRecord {
     static let databaseTableName = "review_status"
-    var record: String
     var key: String
     var status: String
-    var detail: String
-
-    enum Columns {
-        static let key = Column(CodingKeys.key)
-    }
 }

@@ -92,3 +92,13 @@ public struct StudyLayout: Sendable {
     public func claimFile(for id: String) -> URL { claims.appendingPathComponent("\(id).yaml") }
     public func manifest(for dataset: String) -> URL { datasets.appendingPathComponent("\(dataset).yaml") }
 }
+
+extension Study {
+    /// Runs `body` holding the study's lock: every command that changes a study file does its
+    /// reading, checking and writing inside one of these.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lock = try lock()
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
+}

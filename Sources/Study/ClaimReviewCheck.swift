@@ -1,21 +1,71 @@
 import Claims
+import Core
 import Foundation
 import Index
+import Literature
 import Project
 
+extension ReviewState {
+    /// The status of every citation key of the review, computed in one pass over the records.
+    public func statusesByKey() -> [String: PaperReviewStatus] {
+        var byKey: [String: [BibliographicRecord]] = [:]
+        for record in records { byKey[record.key, default: []].append(record) }
+        return byKey.mapValues { Self.mostAdvanced($0.map { record in
+            let status = self.status(of: record.recordID)
+            if case .duplicate(let kept) = status { return self.status(of: kept) }
+            return status
+        }) }
+    }
+}
+
 extension Study {
+    /// What the review's statuses depend on: every file under corpus/literature (path, size,
+    /// modification time), the screening settings and the tool's version. Stat calls only, so it
+    /// costs microseconds; a changed file changes it.
+    func reviewFingerprint() -> String {
+        var parts = [TriangulateVersion.current, String(describing: settings.screening), "\(settings.dedupeThreshold)"]
+        let folder = layout.literature
+        if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey]) {
+            var entries: [String] = []
+            for case let url as URL in walker {
+                let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey])
+                guard values?.isRegularFile == true else { continue }
+                let stamp = values?.contentModificationDate?.timeIntervalSince1970 ?? 0
+                entries.append("\(relativePath(url))|\(values?.fileSize ?? 0)|\(stamp)")
+            }
+            parts += entries.sorted()
+        }
+        return ContentHash.sha256(Data(parts.joined(separator: "\n").utf8))
+    }
+}
+
+extension StudyIndex {
+    /// Where each citation key stands in the literature review. The statuses live in the index
+    /// and are computed again from the review's files only when those files changed.
+    public func reviewStatuses() throws -> [String: PaperReviewStatus] {
+        let fingerprint = study.reviewFingerprint()
+        let decoder = JSONDecoder()
+        if let stored = try reviewStatuses(fingerprint: fingerprint) {
+            return try stored.mapValues { try decoder.decode(PaperReviewStatus.self, from: Data($0.utf8)) }
+        }
+        let statuses = try ReviewState.load(study).statusesByKey()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try storeReviewStatuses(try statuses.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }, fingerprint: fingerprint)
+        return statuses
+    }
+
     /// Warnings for claims that cite papers the literature review excluded, has not screened, or
     /// has not finished screening. Empty when the study defines no screening: then every paper is
     /// unscreened and a warning per citation would say nothing.
     public func reviewWarnings(for claims: [Claim]) -> [String] {
-        guard settings.screening != nil else { return [] }
+        guard study.settings.screening != nil else { return [] }
+        guard let statuses = try? reviewStatuses() else {
+            return ["the literature review's files could not be read, so the claims' papers were not checked (run 'triangulate paper list')"]
+        }
         var warnings: [String] = []
         for claim in claims {
-            let keys = claim.sources.map(\.paper)
-            guard let statuses = try? reviewStatuses(ofPaperKeys: keys) else {
-                return ["the literature review's files could not be read, so the claims' papers were not checked (run 'triangulate paper list')"]
-            }
-            for key in keys {
+            for key in claim.sources.map(\.paper) {
                 guard let status = statuses[key] else { continue }
                 switch status {
                 case .excluded, .unscreened, .pending:

@@ -106,12 +106,12 @@ public struct CodebookChanges {
     // MARK: Steps
 
     private func change(_ body: (StudyIndex) throws -> CodebookChangeSummary) throws -> CodebookChangeSummary {
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try StudyIndex.open(study)
-        let summary = try body(index)
-        try index.refresh()
-        return summary
+        return try study.withLock {
+            let (index, _) = try StudyIndex.open(study)
+            let summary = try body(index)
+            try index.refresh()
+            return summary
+        }
     }
 
     private func codebookPath(of id: String, index: StudyIndex) throws -> String {

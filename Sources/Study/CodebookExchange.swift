@@ -20,21 +20,21 @@ public struct CodebookExchange {
         let nodes = try REFIQDACodebook.parse(data, file: source.lastPathComponent)
         let fileName = (name ?? source.deletingPathExtension().lastPathComponent) + (name?.hasSuffix(".yaml") == true ? "" : ".yaml")
         let target = study.layout.codebooks.appendingPathComponent(fileName)
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        if FileManager.default.fileExists(atPath: target.path) && !replacing {
-            throw StudyError.invalid("\(study.relativePath(target)) exists; pass --replace, or --as another name", at: nil)
+        return try study.withLock {
+            if FileManager.default.fileExists(atPath: target.path) && !replacing {
+                throw StudyError.invalid("\(study.relativePath(target)) exists; pass --replace, or --as another name", at: nil)
+            }
+            let yaml = REFIQDACodebook.yaml(for: nodes, name: source.deletingPathExtension().lastPathComponent)
+            let book = try Codebook.parse(yaml, file: study.relativePath(target))
+            let (index, _) = try StudyIndex.open(study)
+            let others = try index.codes(definedOutside: study.relativePath(target)).map(\.id)
+            if let clash = book.codes.first(where: { others.contains($0.id) }) {
+                throw StudyError.invalid("code '\(clash.id)' is already defined in another codebook; import with a parent prefix by editing, or rename the existing code first", at: nil)
+            }
+            try AtomicFile.write(yaml, to: target)
+            try index.refresh()
+            return (study.relativePath(target), book.codes.count)
         }
-        let yaml = REFIQDACodebook.yaml(for: nodes, name: source.deletingPathExtension().lastPathComponent)
-        let book = try Codebook.parse(yaml, file: study.relativePath(target))
-        let (index, _) = try StudyIndex.open(study)
-        let others = try index.codes(definedOutside: study.relativePath(target)).map(\.id)
-        if let clash = book.codes.first(where: { others.contains($0.id) }) {
-            throw StudyError.invalid("code '\(clash.id)' is already defined in another codebook; import with a parent prefix by editing, or rename the existing code first", at: nil)
-        }
-        try AtomicFile.write(yaml, to: target)
-        try index.refresh()
-        return (study.relativePath(target), book.codes.count)
     }
 
     /// Every code of the study as a REFI-QDA `.qdc` document.

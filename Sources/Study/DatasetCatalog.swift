@@ -27,16 +27,23 @@ public struct DatasetCatalog: Sendable {
         return try DatasetManifest.load(from: url, displayPath: study.relativePath(url))
     }
 
-    /// Makes a dataset's derived database current (importing when its inputs changed) and
-    /// records the inputs' hashes and row counts in its manifest when they changed.
-    public func prepare(_ manifest: DatasetManifest, progress: (@Sendable (String) -> Void)?) throws -> PreparedDataset {
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
+    /// Makes a dataset's derived database current, importing into `.triangulate/` when its inputs
+    /// changed. It never writes the researcher's manifest (a read command changes no study file):
+    /// when an input's content differs from what the manifest records, `changes` says so, and
+    /// `dataset import` (or `dataset attach`) records the new state explicitly.
+    public func prepare(_ manifest: DatasetManifest, progress: (@Sendable (String) -> Void)?) throws -> (prepared: PreparedDataset, changes: [String]) {
         let prepared = try importOrCheck(manifest, progress: progress)
-        if prepared.manifest != manifest {
-            try AtomicFile.write(prepared.manifest.yamlText(), to: study.layout.manifest(for: manifest.name))
+        // A manifest that records no hash yet has nothing to differ from; one that records
+        // another hash is news the researcher must see.
+        var recorded: [String: String] = [:]
+        for file in manifest.files ?? [] { if let sha = file.sha256 { recorded[file.path] = sha } }
+        if let database = manifest.database, let sha = manifest.sha256 { recorded[database] = sha }
+        let path = study.relativePath(study.layout.manifest(for: manifest.name))
+        let changes = prepared.inputs.compactMap { input -> String? in
+            guard let old = recorded[input.path], old != input.sha256 else { return nil }
+            return "\(path): dataset '\(manifest.name)': \(input.path) changed since the manifest recorded it (SHA-256 \(old.prefix(12))… is now \(input.sha256.prefix(12))…); the results use the file as it is now — record it with 'triangulate dataset import'"
         }
-        return prepared
+        return (prepared, changes)
     }
 
     /// Registers a dataset: writes its manifest (refusing to replace one unless asked), then
@@ -46,11 +53,11 @@ public struct DatasetCatalog: Sendable {
         if FileManager.default.fileExists(atPath: url.path) && !replacing {
             throw StudyError.invalid("dataset '\(manifest.name)' already exists (\(study.relativePath(url))); pass --replace to import it again from another file", at: nil)
         }
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let prepared = try importOrCheck(manifest, progress: progress)
-        try AtomicFile.write(prepared.manifest.yamlText(), to: url)
-        return prepared
+        return try study.withLock {
+            let prepared = try importOrCheck(manifest, progress: progress)
+            try AtomicFile.write(prepared.manifest.yamlText(), to: url)
+            return prepared
+        }
     }
 
     private func importOrCheck(_ manifest: DatasetManifest, progress: (@Sendable (String) -> Void)?) throws -> PreparedDataset {

@@ -107,7 +107,8 @@ public struct MatrixBuilder {
             rows[rowIndex].verdict = rows[rowIndex].metric!.verdict(
                 for: rows[rowIndex].result!, adjustedP: rows[rowIndex].adjustedP, studyAlpha: study.settings.alpha)
         }
-        warnings += study.reviewWarnings(for: claims)
+        warnings += datasets.notices
+        warnings += index.reviewWarnings(for: claims)
         var claimVerdicts: [(claim: String, rule: ClaimRule, verdict: Verdict)] = []
         for claim in claims where claim.metrics.count > 1 {
             let verdicts = rows.filter { $0.claim.id == claim.id }.map(\.verdict)
@@ -125,6 +126,8 @@ struct DatasetSession {
     let progress: (@Sendable (String) -> Void)?
     private var connections: [String: QueryConnection] = [:]
     private(set) var inputs: [(dataset: String, path: String, sha256: String)] = []
+    /// Inputs whose content differs from what their manifest records.
+    private(set) var notices: [String] = []
 
     init(study: Study, progress: (@Sendable (String) -> Void)?) {
         self.study = study
@@ -155,7 +158,8 @@ struct DatasetSession {
     private mutating func open(_ name: String) throws -> QueryConnection {
         if let connection = connections[name] { return connection }
         let manifest = try DatasetCatalog(study: study).manifest(named: name)
-        let prepared = try DatasetCatalog(study: study).prepare(manifest, progress: progress)
+        let (prepared, changes) = try DatasetCatalog(study: study).prepare(manifest, progress: progress)
+        notices += changes
         for input in prepared.inputs { inputs.append((name, input.path, input.sha256)) }
         let connection = try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
         connections[name] = connection

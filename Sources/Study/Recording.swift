@@ -97,91 +97,91 @@ public struct Recorder {
     /// either all are written, in one atomic append, or none.
     public func tag(_ requests: [TagRequest], coder: String, at timestamp: Date = Date()) throws -> TagOutcome {
         try Self.checkCoder(coder)
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try StudyIndex.open(study)
-        let knownCodes = try index.sortedCodeIDs()
-        let stamp = ISO8601DateFormatter().string(from: timestamp)
-        let file = study.layout.codingFile(for: coder)
-        var outcome = TagOutcome(written: [], alreadyPresent: [])
-        for request in requests {
-            func fail(_ error: Error) -> Error {
-                guard let origin = request.origin else { return error }
-                return StudyError.invalid("\(origin): \((error as? LocatedError)?.message ?? String(describing: error))", at: nil)
-            }
-            do {
-                let turnText = try index.turnText(request.transcript, request.turn)
-                for code in request.codes where !knownCodes.contains(code) {
-                    throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
+        return try study.withLock {
+            let (index, _) = try StudyIndex.open(study)
+            let knownCodes = try index.sortedCodeIDs()
+            let stamp = ISO8601DateFormatter().string(from: timestamp)
+            let file = study.layout.codingFile(for: coder)
+            var outcome = TagOutcome(written: [], alreadyPresent: [])
+            for request in requests {
+                func fail(_ error: Error) -> Error {
+                    guard let origin = request.origin else { return error }
+                    return StudyError.invalid("\(origin): \((error as? LocatedError)?.message ?? String(describing: error))", at: nil)
                 }
-                var start: Int? = nil, end: Int? = nil
-                if let quote = request.quote {
-                    let span = try Self.locate(quote, in: turnText, address: "\(request.transcript)#\(request.turn)")
-                    start = span.lowerBound
-                    end = span.upperBound
-                }
-                let existing = try index.codesApplied(by: coder, transcript: request.transcript, turn: request.turn, start: start, end: end)
-                for code in request.codes {
-                    let duplicate = outcome.written.contains {
-                        $0.transcript == request.transcript && $0.turn == request.turn && $0.start == start && $0.code == code
+                do {
+                    let turnText = try index.turnText(request.transcript, request.turn)
+                    for code in request.codes where !knownCodes.contains(code) {
+                        throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
                     }
-                    if existing.contains(code) || duplicate {
-                        outcome.alreadyPresent.append("\(request.transcript)#\(request.turn) \(code)")
-                        continue
+                    var start: Int? = nil, end: Int? = nil
+                    if let quote = request.quote {
+                        let span = try Self.locate(quote, in: turnText, address: "\(request.transcript)#\(request.turn)")
+                        start = span.lowerBound
+                        end = span.upperBound
                     }
-                    outcome.written.append(Coding(
-                        transcript: request.transcript, turn: request.turn, start: start, end: end, quote: request.quote,
-                        code: code, coder: coder, memo: request.memo, at: stamp,
-                        location: SourceLocation(file: study.relativePath(file))))
+                    let existing = try index.codesApplied(by: coder, transcript: request.transcript, turn: request.turn, start: start, end: end)
+                    for code in request.codes {
+                        let duplicate = outcome.written.contains {
+                            $0.transcript == request.transcript && $0.turn == request.turn && $0.start == start && $0.code == code
+                        }
+                        if existing.contains(code) || duplicate {
+                            outcome.alreadyPresent.append("\(request.transcript)#\(request.turn) \(code)")
+                            continue
+                        }
+                        outcome.written.append(Coding(
+                            transcript: request.transcript, turn: request.turn, start: start, end: end, quote: request.quote,
+                            code: code, coder: coder, memo: request.memo, at: stamp,
+                            location: SourceLocation(file: study.relativePath(file))))
+                    }
+                } catch {
+                    throw fail(error)
                 }
-            } catch {
-                throw fail(error)
             }
+            if !outcome.written.isEmpty {
+                try AtomicFile.append(outcome.written.map { $0.jsonLine + "\n" }.joined(), to: file)
+                try index.refresh()
+            }
+            return outcome
         }
-        if !outcome.written.isEmpty {
-            try AtomicFile.append(outcome.written.map { $0.jsonLine + "\n" }.joined(), to: file)
-            try index.refresh()
-        }
-        return outcome
     }
 
     /// Removes a coder's codings of `codes` at a turn (whole-turn codings, or the span `quote` names).
     public func untag(_ address: TurnAddress, codes: [String], coder: String, quote: String?) throws -> UntagOutcome {
         try Self.checkCoder(coder)
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try StudyIndex.open(study)
-        let file = study.layout.codingFile(for: coder)
-        let path = study.relativePath(file)
-        var removeLines = Set<Int>()
-        for turn in address.turns {
-            let turnText = try index.turnText(address.transcript, turn)
-            var start: Int? = nil, end: Int? = nil
-            if let quote {
-                let span = try Self.locate(quote, in: turnText, address: "\(address.transcript)#\(turn)")
-                start = span.lowerBound
-                end = span.upperBound
+        return try study.withLock {
+            let (index, _) = try StudyIndex.open(study)
+            let file = study.layout.codingFile(for: coder)
+            let path = study.relativePath(file)
+            var removeLines = Set<Int>()
+            for turn in address.turns {
+                let turnText = try index.turnText(address.transcript, turn)
+                var start: Int? = nil, end: Int? = nil
+                if let quote {
+                    let span = try Self.locate(quote, in: turnText, address: "\(address.transcript)#\(turn)")
+                    start = span.lowerBound
+                    end = span.upperBound
+                }
+                let lines = try index.codingLines(in: path, transcript: address.transcript, turn: turn, start: start, end: end, codes: codes)
+                removeLines.formUnion(lines)
             }
-            let lines = try index.codingLines(in: path, transcript: address.transcript, turn: turn, start: start, end: end, codes: codes)
-            removeLines.formUnion(lines)
-        }
-        guard !removeLines.isEmpty else {
-            throw StudyError.invalid("\(coder) has no coding of \(codes.joined(separator: ", ")) at \(address)\(quote == nil ? " covering whole turns (pass --quote for a span)" : " on that quote"); nothing was removed", at: nil)
-        }
-        let text = try TextFile.read(file, displayPath: path)
-        var kept: [String] = []
-        var removed: [Coding] = []
-        for (offset, line) in TextFile.lines(text).enumerated() {
-            if removeLines.contains(offset + 1) {
-                removed.append(try CodingFile.parseLine(line.trimmingCharacters(in: .whitespaces),
-                                                        location: SourceLocation(file: path, line: offset + 1)))
-            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                kept.append(String(line))
+            guard !removeLines.isEmpty else {
+                throw StudyError.invalid("\(coder) has no coding of \(codes.joined(separator: ", ")) at \(address)\(quote == nil ? " covering whole turns (pass --quote for a span)" : " on that quote"); nothing was removed", at: nil)
             }
+            let text = try TextFile.read(file, displayPath: path)
+            var kept: [String] = []
+            var removed: [Coding] = []
+            for (offset, line) in TextFile.lines(text).enumerated() {
+                if removeLines.contains(offset + 1) {
+                    removed.append(try CodingFile.parseLine(line.trimmingCharacters(in: .whitespaces),
+                                                            location: SourceLocation(file: path, line: offset + 1)))
+                } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    kept.append(String(line))
+                }
+            }
+            try AtomicFile.write(kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n", to: file)
+            try index.refresh()
+            return UntagOutcome(removed: removed)
         }
-        try AtomicFile.write(kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n", to: file)
-        try index.refresh()
-        return UntagOutcome(removed: removed)
     }
 
     static func checkCoder(_ coder: String) throws {
@@ -215,25 +215,25 @@ public struct Recorder {
 
     /// Writes a new claim file; refuses to replace an existing claim.
     public func addClaim(_ claim: Claim) throws -> URL {
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try StudyIndex.open(study)
-        let existing = try index.claimPath(claim.id)
-        let url = study.layout.claimFile(for: claim.id)
-        if let existing {
-            throw StudyError.invalid("claim \(claim.id) already exists in \(existing); edit that file instead", at: nil)
+        return try study.withLock {
+            let (index, _) = try StudyIndex.open(study)
+            let existing = try index.claimPath(claim.id)
+            let url = study.layout.claimFile(for: claim.id)
+            if let existing {
+                throw StudyError.invalid("claim \(claim.id) already exists in \(existing); edit that file instead", at: nil)
+            }
+            if FileManager.default.fileExists(atPath: url.path) {
+                throw StudyError.invalid("\(study.relativePath(url)) already exists; edit that file instead", at: nil)
+            }
+            let knownCodes = try index.sortedCodeIDs()
+            for code in claim.codes where !knownCodes.contains(code) {
+                throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
+            }
+            // Parse what will be written, so a claim that could not be read back is never written.
+            _ = try Claim.parse(claim.yamlText, file: study.relativePath(url))
+            try AtomicFile.write(claim.yamlText, to: url)
+            try index.refresh()
+            return url
         }
-        if FileManager.default.fileExists(atPath: url.path) {
-            throw StudyError.invalid("\(study.relativePath(url)) already exists; edit that file instead", at: nil)
-        }
-        let knownCodes = try index.sortedCodeIDs()
-        for code in claim.codes where !knownCodes.contains(code) {
-            throw StudyError.unknown(kind: "code", name: code, known: knownCodes)
-        }
-        // Parse what will be written, so a claim that could not be read back is never written.
-        _ = try Claim.parse(claim.yamlText, file: study.relativePath(url))
-        try AtomicFile.write(claim.yamlText, to: url)
-        try index.refresh()
-        return url
     }
 }

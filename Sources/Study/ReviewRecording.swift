@@ -75,63 +75,63 @@ public struct ReviewRecorder {
         guard !result.records.isEmpty else {
             throw StudyError.invalid("no record could be read from \(displayPath), so nothing was imported" + (warnings.isEmpty ? "" : ":\n  " + warnings.prefix(10).joined(separator: "\n  ")), at: nil)
         }
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let url = layout.folder.appendingPathComponent(target)
-        if FileManager.default.fileExists(atPath: url.path) {
-            throw StudyError.invalid("\(study.relativePath(url)) already exists; nothing was imported. Pass --name to import under another name", at: nil)
-        }
-        let log = try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches))
-        var databaseName = database ?? ""
-        if let search {
-            guard let entry = log.entries.first(where: { $0.id == search }) else {
-                throw StudyError.unknown(kind: "search", name: search, known: log.entries.map(\.id))
+        return try study.withLock {
+            let url = layout.folder.appendingPathComponent(target)
+            if FileManager.default.fileExists(atPath: url.path) {
+                throw StudyError.invalid("\(study.relativePath(url)) already exists; nothing was imported. Pass --name to import under another name", at: nil)
             }
-            if entry.file != target {
-                throw StudyError.invalid("search '\(search)' names the file '\(entry.file)', not '\(target)'; nothing was imported", at: nil)
+            let log = try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches))
+            var databaseName = database ?? ""
+            if let search {
+                guard let entry = log.entries.first(where: { $0.id == search }) else {
+                    throw StudyError.unknown(kind: "search", name: search, known: log.entries.map(\.id))
+                }
+                if entry.file != target {
+                    throw StudyError.invalid("search '\(search)' names the file '\(entry.file)', not '\(target)'; nothing was imported", at: nil)
+                }
+                if databaseName.isEmpty { databaseName = entry.database }
             }
-            if databaseName.isEmpty { databaseName = entry.database }
-        }
-        try FileManager.default.createDirectory(at: layout.folder, withIntermediateDirectories: true)
-        if isCSV {
-            let original = layout.originals.appendingPathComponent((target as NSString).deletingPathExtension + ".csv")
-            if FileManager.default.fileExists(atPath: original.path) {
-                throw StudyError.invalid("\(study.relativePath(original)) already exists; nothing was imported. Pass --name", at: nil)
+            try FileManager.default.createDirectory(at: layout.folder, withIntermediateDirectories: true)
+            if isCSV {
+                let original = layout.originals.appendingPathComponent((target as NSString).deletingPathExtension + ".csv")
+                if FileManager.default.fileExists(atPath: original.path) {
+                    throw StudyError.invalid("\(study.relativePath(original)) already exists; nothing was imported. Pass --name", at: nil)
+                }
+                try FileManager.default.createDirectory(at: layout.originals, withIntermediateDirectories: true)
+                try AtomicFile.write(text, to: original)
+                try AtomicFile.write(BibTeXWriter.write(result.records), to: url)
+            } else {
+                try AtomicFile.write(try Data(contentsOf: source), to: url)
             }
-            try FileManager.default.createDirectory(at: layout.originals, withIntermediateDirectories: true)
-            try AtomicFile.write(text, to: original)
-            try AtomicFile.write(BibTeXWriter.write(result.records), to: url)
-        } else {
-            try AtomicFile.write(try Data(contentsOf: source), to: url)
+            let exists = FileManager.default.fileExists(atPath: layout.imports.path)
+            let row = Self.csvLine([target, databaseName, search ?? "", displayPath, String(result.records.count)])
+            try AtomicFile.append((exists ? "" : Self.csvLine(ReviewImport.header)) + row, to: layout.imports)
+            _ = try StudyIndex.open(study)
+            return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
         }
-        let exists = FileManager.default.fileExists(atPath: layout.imports.path)
-        let row = Self.csvLine([target, databaseName, search ?? "", displayPath, String(result.records.count)])
-        try AtomicFile.append((exists ? "" : Self.csvLine(ReviewImport.header)) + row, to: layout.imports)
-        _ = try StudyIndex.open(study)
-        return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
     }
 
     /// Logs a search; the file may be given from the study root or from `corpus/literature/`,
     /// and the hit count defaults to the records of that file when it is imported.
     @discardableResult
     public func addSearch(id: String?, database: String, query: String, date: String, file: String, hits: Int?) throws -> SearchLogEntry {
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let name = file.hasPrefix("corpus/literature/") ? String(file.dropFirst("corpus/literature/".count)) : file
-        var log = try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches))
-        var count = hits
-        if count == nil {
-            let url = layout.folder.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw StudyError.invalid("give --hits: the number of hits the database reported (\(file) is not imported yet, so it cannot be counted)", at: nil)
+        return try study.withLock {
+            let name = file.hasPrefix("corpus/literature/") ? String(file.dropFirst("corpus/literature/".count)) : file
+            var log = try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches))
+            var count = hits
+            if count == nil {
+                let url = layout.folder.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: url.path) else {
+                    throw StudyError.invalid("give --hits: the number of hits the database reported (\(file) is not imported yet, so it cannot be counted)", at: nil)
+                }
+                count = try LiteratureReader.read(url, displayPath: name).records.count
             }
-            count = try LiteratureReader.read(url, displayPath: name).records.count
+            let entry = SearchLogEntry(id: id ?? "S\(log.entries.count + 1)", database: database, query: query, date: date, file: name, hits: count!)
+            try log.add(entry, at: SourceLocation(file: "the command line"))
+            try FileManager.default.createDirectory(at: layout.folder, withIntermediateDirectories: true)
+            try log.write(to: layout.searches)
+            return entry
         }
-        let entry = SearchLogEntry(id: id ?? "S\(log.entries.count + 1)", database: database, query: query, date: date, file: name, hits: count!)
-        try log.add(entry, at: SourceLocation(file: "the command line"))
-        try FileManager.default.createDirectory(at: layout.folder, withIntermediateDirectories: true)
-        try log.write(to: layout.searches)
-        return entry
     }
 
     // MARK: Duplicates
@@ -141,15 +141,15 @@ public struct ReviewRecorder {
     public func decideDuplicate(group: String, record: String, kind: DedupeDecision.Kind, reviewer: String,
                                 state known: ReviewState? = nil) throws -> DedupeDecision {
         try Self.checkName(reviewer, what: "reviewer")
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let state = try known ?? ReviewState.load(study)
-        let decision = DedupeDecision(group: try state.recordID(group), record: try state.recordID(record), kind: kind, reviewer: reviewer)
-        if decision.group == decision.record {
-            throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+        return try study.withLock {
+            let state = try known ?? ReviewState.load(study)
+            let decision = DedupeDecision(group: try state.recordID(group), record: try state.recordID(record), kind: kind, reviewer: reviewer)
+            if decision.group == decision.record {
+                throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+            }
+            try DedupeDecisionFile.append([decision], to: layout.dedupe)
+            return decision
         }
-        try DedupeDecisionFile.append([decision], to: layout.dedupe)
-        return decision
     }
 
     // MARK: Screening
@@ -159,31 +159,31 @@ public struct ReviewRecorder {
     public func screen(record: String, stage: String, verdict: ScreeningVerdict, criterion: String?, note: String,
                        reviewer: String) throws -> ScreeningDecision {
         try Self.checkName(reviewer, what: "reviewer")
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let state = try ReviewState.load(study)
-        let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
-        let decision = ScreeningDecision(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, reviewer: reviewer)
-        try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-        try ScreeningFile.append([decision], to: layout.screeningFile(for: reviewer))
-        return decision
+        return try study.withLock {
+            let state = try ReviewState.load(study)
+            let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
+            let decision = ScreeningDecision(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, reviewer: reviewer)
+            try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
+            try ScreeningFile.append([decision], to: layout.screeningFile(for: reviewer))
+            return decision
+        }
     }
 
     /// Appends a resolution of a conflict to `screening/resolutions.csv`.
     public func resolve(record: String, stage: String, verdict: ScreeningVerdict, criterion: String?, note: String,
                         resolver: String) throws -> ScreeningResolution {
         try Self.checkName(resolver, what: "resolver")
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let state = try ReviewState.load(study)
-        let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
-        guard (state.ledger.latest[stage]?[id]?.count ?? 0) > 0 else {
-            throw StudyError.invalid("no reviewer has screened \(id) at \(stage) yet; there is nothing to resolve", at: nil)
+        return try study.withLock {
+            let state = try ReviewState.load(study)
+            let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
+            guard (state.ledger.latest[stage]?[id]?.count ?? 0) > 0 else {
+                throw StudyError.invalid("no reviewer has screened \(id) at \(stage) yet; there is nothing to resolve", at: nil)
+            }
+            let resolution = ScreeningResolution(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, resolver: resolver)
+            try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
+            try ResolutionFile.append([resolution], to: layout.resolutions)
+            return resolution
         }
-        let resolution = ScreeningResolution(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, resolver: resolver)
-        try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-        try ResolutionFile.append([resolution], to: layout.resolutions)
-        return resolution
     }
 
     private func checkDecision(_ state: ReviewState, record: String, stage: String, verdict: ScreeningVerdict, criterion: String?) throws -> String {
@@ -232,19 +232,19 @@ public struct ReviewRecorder {
 
     /// Adds a snowballing link to `snowballing.csv`; both records must be imported.
     public func addSnowballLink(record: String, from source: String, direction: SnowballingLink.Direction, iteration: Int) throws -> SnowballingLink {
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let state = try ReviewState.load(study)
-        let link = SnowballingLink(record: try state.recordID(record), source: try state.recordID(source), direction: direction, iteration: iteration)
-        guard link.record != link.source else { throw StudyError.invalid("a record cannot be snowballed from itself", at: nil) }
-        guard iteration >= 1 else { throw StudyError.invalid("expected an iteration of 1 or more, found \(iteration)", at: nil) }
-        var links = try SnowballingFile.read(layout.snowballing, displayPath: study.relativePath(layout.snowballing))
-        if links.contains(where: { $0.record == link.record && $0.source == link.source && $0.direction == link.direction }) {
-            throw StudyError.invalid("the \(direction.rawValue) link \(link.source) → \(link.record) is already recorded", at: nil)
+        return try study.withLock {
+            let state = try ReviewState.load(study)
+            let link = SnowballingLink(record: try state.recordID(record), source: try state.recordID(source), direction: direction, iteration: iteration)
+            guard link.record != link.source else { throw StudyError.invalid("a record cannot be snowballed from itself", at: nil) }
+            guard iteration >= 1 else { throw StudyError.invalid("expected an iteration of 1 or more, found \(iteration)", at: nil) }
+            var links = try SnowballingFile.read(layout.snowballing, displayPath: study.relativePath(layout.snowballing))
+            if links.contains(where: { $0.record == link.record && $0.source == link.source && $0.direction == link.direction }) {
+                throw StudyError.invalid("the \(direction.rawValue) link \(link.source) → \(link.record) is already recorded", at: nil)
+            }
+            links.append(link)
+            try SnowballingFile.write(links, to: layout.snowballing)
+            return link
         }
-        links.append(link)
-        try SnowballingFile.write(links, to: layout.snowballing)
-        return link
     }
 
     /// The extraction form, `corpus/literature/extraction.yaml`.
@@ -260,27 +260,27 @@ public struct ReviewRecorder {
     /// each value is checked against its field's type.
     public func extract(record: String, reviewer: String, values: [String: String]) throws -> ExtractionEntry {
         try Self.checkName(reviewer, what: "reviewer")
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let form = try extractionForm()
-        let id = try ReviewState.load(study).recordID(record)
-        for (fieldID, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let field = form.fields.first(where: { $0.id == fieldID }) else {
-                throw StudyError.unknown(kind: "extraction field", name: fieldID, known: form.fields.map(\.id))
+        return try study.withLock {
+            let form = try extractionForm()
+            let id = try ReviewState.load(study).recordID(record)
+            for (fieldID, value) in values.sorted(by: { $0.key < $1.key }) {
+                guard let field = form.fields.first(where: { $0.id == fieldID }) else {
+                    throw StudyError.unknown(kind: "extraction field", name: fieldID, known: form.fields.map(\.id))
+                }
+                if let expected = Self.problem(field, value) {
+                    throw StudyError.invalid("expected \(expected) for '\(fieldID)' (\(field.kind.rawValue)), found '\(value)'", at: nil)
+                }
             }
-            if let expected = Self.problem(field, value) {
-                throw StudyError.invalid("expected \(expected) for '\(fieldID)' (\(field.kind.rawValue)), found '\(value)'", at: nil)
-            }
+            let url = layout.extractionFile(for: reviewer)
+            var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, form: form)
+            var entry = entries.first { $0.record == id } ?? ExtractionEntry(record: id, reviewer: reviewer, values: [:])
+            for (field, value) in values { entry.values[field] = value.isEmpty ? nil : value }
+            entries.removeAll { $0.record == id }
+            entries.append(entry)
+            try FileManager.default.createDirectory(at: layout.extraction, withIntermediateDirectories: true)
+            try ExtractionFile.write(entries, form: form, to: url)
+            return entry
         }
-        let url = layout.extractionFile(for: reviewer)
-        var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, form: form)
-        var entry = entries.first { $0.record == id } ?? ExtractionEntry(record: id, reviewer: reviewer, values: [:])
-        for (field, value) in values { entry.values[field] = value.isEmpty ? nil : value }
-        entries.removeAll { $0.record == id }
-        entries.append(entry)
-        try FileManager.default.createDirectory(at: layout.extraction, withIntermediateDirectories: true)
-        try ExtractionFile.write(entries, form: form, to: url)
-        return entry
     }
 
     /// Every reviewer's answers in one CSV table (`record,reviewer,` then the form's fields).

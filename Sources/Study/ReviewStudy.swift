@@ -171,11 +171,15 @@ public struct ReviewState: Sendable {
     /// export; a duplicate counts as its kept record. When several records share the key, the
     /// most advanced status wins (included, then pending, unscreened, excluded).
     public func status(ofPaperKey key: String) -> PaperReviewStatus {
-        let statuses = records.filter { $0.key == key }.map { record -> PaperReviewStatus in
+        Self.mostAdvanced(records.filter { $0.key == key }.map { record -> PaperReviewStatus in
             let status = self.status(of: record.recordID)
             if case .duplicate(let kept) = status { return self.status(of: kept) }
             return status
-        }
+        })
+    }
+
+    /// The most advanced of the statuses of records that share a key.
+    static func mostAdvanced(_ statuses: [PaperReviewStatus]) -> PaperReviewStatus {
         let rank: (PaperReviewStatus) -> Int = {
             switch $0 {
             case .included: return 0
@@ -226,15 +230,8 @@ public struct ReviewState: Sendable {
 }
 
 extension Study {
-    /// Where the paper cited as `key` stands in the literature review, for the matrix and
-    /// status to warn about claims that cite excluded or unscreened papers.
+    /// Where the paper cited as `key` stands in the literature review.
     public func reviewStatus(ofPaperKey key: String) throws -> PaperReviewStatus {
         try ReviewState.load(self).status(ofPaperKey: key)
-    }
-
-    /// The review statuses of many citation keys, reading the review once.
-    public func reviewStatuses(ofPaperKeys keys: [String]) throws -> [String: PaperReviewStatus] {
-        let state = try ReviewState.load(self)
-        return Dictionary(keys.map { ($0, state.status(ofPaperKey: $0)) }, uniquingKeysWith: { first, _ in first })
     }
 }

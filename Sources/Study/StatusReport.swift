@@ -84,7 +84,7 @@ extension StudyIndex {
             claimWarnings: [],
             problems: [])
         report.problems = try problems()
-        if let claims = try? claims() { report.claimWarnings = study.reviewWarnings(for: claims) }
+        if let claims = try? claims() { report.claimWarnings = reviewWarnings(for: claims) }
         let catalog = DatasetCatalog(study: study)
         report.datasets = catalog.names().map { name in
             do {

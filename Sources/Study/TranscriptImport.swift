@@ -36,43 +36,43 @@ public struct TranscriptImport {
         guard TranscriptReader.fileExtensions.contains(ext) else {
             throw StudyError.invalid("expected a transcript in one of \(TranscriptReader.fileExtensions.sorted().map { ".\($0)" }.joined(separator: ", ")), found '\(source.lastPathComponent)'", at: nil)
         }
-        let lock = try study.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try StudyIndex.open(study)
-        let existing = try index.transcriptPath(id)
-        if let existing, !replacing {
-            throw StudyError.invalid("participant \(id) already has a transcript (\(existing)); pass --replace to import it again", at: nil)
-        }
-        let settings = study.settings
-        let pseudonyms = Set(try ParticipantsFile.read(study.layout.participants, displayPath: "corpus/participants.csv").compactMap(\.pseudonym))
-        let transcript = try TranscriptReader.read(source, displayPath: source.path, interviewerNames: Set(settings.interviewer),
-                                                   knownSpeakers: pseudonyms)
-        let target: URL
-        if let key {
-            if key.standardizedFileURL.path.hasPrefix(study.root.path + "/") {
-                throw StudyError.invalid("the pseudonym key \(key.path) is inside the study; keep it outside, or the real names travel with the replication package", at: nil)
+        return try study.withLock {
+            let (index, _) = try StudyIndex.open(study)
+            let existing = try index.transcriptPath(id)
+            if let existing, !replacing {
+                throw StudyError.invalid("participant \(id) already has a transcript (\(existing)); pass --replace to import it again", at: nil)
             }
-            let map = try PseudonymMap.read(key)
-            let text = TranscriptWriter.text(of: map.apply(to: transcript))
-            let leaks = map.leaks(in: text)
-            guard leaks.isEmpty else {
-                throw StudyError.invalid("\(leaks.count) mapped real name\(leaks.count == 1 ? " remains" : "s remain") after pseudonymisation (for example inside a longer word); nothing was written", at: nil)
+            let settings = study.settings
+            let pseudonyms = Set(try ParticipantsFile.read(study.layout.participants, displayPath: "corpus/participants.csv").compactMap(\.pseudonym))
+            let transcript = try TranscriptReader.read(source, displayPath: source.path, interviewerNames: Set(settings.interviewer),
+                                                       knownSpeakers: pseudonyms)
+            let target: URL
+            if let key {
+                if key.standardizedFileURL.path.hasPrefix(study.root.path + "/") {
+                    throw StudyError.invalid("the pseudonym key \(key.path) is inside the study; keep it outside, or the real names travel with the replication package", at: nil)
+                }
+                let map = try PseudonymMap.read(key)
+                let text = TranscriptWriter.text(of: map.apply(to: transcript))
+                let leaks = map.leaks(in: text)
+                guard leaks.isEmpty else {
+                    throw StudyError.invalid("\(leaks.count) mapped real name\(leaks.count == 1 ? " remains" : "s remain") after pseudonymisation (for example inside a longer word); nothing was written", at: nil)
+                }
+                target = study.layout.transcripts.appendingPathComponent("\(id).txt")
+                try AtomicFile.write(text, to: target)
+            } else {
+                target = study.layout.transcripts.appendingPathComponent("\(id).\(ext)")
+                let data: Data
+                do { data = try Data(contentsOf: source) } catch {
+                    throw FileError.cannotRead(path: source.path, reason: "no such file, or no permission to read it")
+                }
+                try AtomicFile.write(data, to: target)
             }
-            target = study.layout.transcripts.appendingPathComponent("\(id).txt")
-            try AtomicFile.write(text, to: target)
-        } else {
-            target = study.layout.transcripts.appendingPathComponent("\(id).\(ext)")
-            let data: Data
-            do { data = try Data(contentsOf: source) } catch {
-                throw FileError.cannotRead(path: source.path, reason: "no such file, or no permission to read it")
+            if let existing, existing != study.relativePath(target) {
+                try FileManager.default.removeItem(at: study.resolve(existing))
             }
-            try AtomicFile.write(data, to: target)
+            try index.refresh()
+            return study.relativePath(target)
         }
-        if let existing, existing != study.relativePath(target) {
-            try FileManager.default.removeItem(at: study.resolve(existing))
-        }
-        try index.refresh()
-        return study.relativePath(target)
     }
 
     /// Real names from the key that appear anywhere in the study's transcripts or coding quotes.

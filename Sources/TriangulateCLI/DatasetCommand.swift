@@ -214,7 +214,8 @@ enum DatasetAccess {
     static func open(_ name: String, in study: Study) throws -> QueryConnection {
         let catalog = DatasetCatalog(study: study)
         let manifest = try catalog.manifest(named: name)
-        let prepared = try catalog.prepare(manifest, progress: Terminal.progress)
+        let (prepared, changes) = try catalog.prepare(manifest, progress: Terminal.progress)
+        for change in changes { Terminal.warning(change) }
         Terminal.endProgress()
         return try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
     }

@@ -42,8 +42,10 @@ final class StudyTests: XCTestCase {
         let ps = [matrix.rows[0].result!.pValue, matrix.rows[1].result!.pValue]
         XCTAssertEqual(matrix.rows.compactMap(\.adjustedP).min()!, min(1, 2 * ps.min()!), accuracy: 1e-15)
         XCTAssertTrue(matrix.warnings.contains { $0.contains("missing2020") })
-        // The import recorded the file's hash in the manifest.
-        XCTAssertTrue(try fixture.read("corpus/datasets/toy.yaml").contains("sha256: "))
+        // The matrix is a read command: it imports into .triangulate/ but never rewrites the
+        // researcher's manifest (it used to fill in the hash; `dataset import` records it).
+        XCTAssertFalse(try fixture.read("corpus/datasets/toy.yaml").contains("sha256: "))
+        XCTAssertEqual(matrix.datasetInputs.map(\.path), ["corpus/datasets/toy/toy.csv"])
     }
 
     func testSameStudySameBytesEvenAfterDeletingTheIndex() throws {
