@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
         .target(name: "Coding", dependencies: ["Core", "YAMLSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Literature", dependencies: ["Core"]),
+        .target(name: "Literature", dependencies: ["Core", "Prioritization", "Statistics"]),
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Prioritization"),
@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: hotPath),
         .target(name: "Statistics"),
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["Core"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),

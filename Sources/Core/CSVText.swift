@@ -76,4 +76,18 @@ public enum CSVText {
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         return records
     }
+
+    /// One field as CSV text: quoted when it holds a comma, quote or line break, or starts or
+    /// ends with a space (so readers that trim keep it whole); inner quotes doubled.
+    public static func field(_ value: String) -> String {
+        let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            || value.first == " " || value.last == " "
+        guard needsQuotes else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A record as one CSV line, ending with LF so files diff cleanly.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\n"
+    }
 }

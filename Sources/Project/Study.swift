@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Literature
 
 /// A study folder: its settings and the places of its files (DESIGN §1).
 public struct Study: Sendable {
@@ -100,5 +101,12 @@ extension Study {
         let lock = try lock()
         defer { withExtendedLifetime(lock) {} }
         return try body()
+    }
+}
+
+extension ReviewLayout {
+    /// The literature review's files of `study`.
+    public init(study: Study) {
+        self.init(folder: study.layout.literature)
     }
 }

@@ -5,19 +5,6 @@ import Index
 import Literature
 import Project
 
-extension ReviewState {
-    /// The status of every citation key of the review, computed in one pass over the records.
-    public func statusesByKey() -> [String: PaperReviewStatus] {
-        var byKey: [String: [BibliographicRecord]] = [:]
-        for record in records { byKey[record.key, default: []].append(record) }
-        return byKey.mapValues { Self.mostAdvanced($0.map { record in
-            let status = self.status(of: record.recordID)
-            if case .duplicate(let kept) = status { return self.status(of: kept) }
-            return status
-        }) }
-    }
-}
-
 extension Study {
     /// What the review's statuses depend on: every file under corpus/literature (path, size,
     /// modification time), the screening settings and the tool's version. Stat calls only, so it

@@ -104,8 +104,8 @@ public struct ReviewRecorder {
                 try AtomicFile.write(try Data(contentsOf: source), to: url)
             }
             let exists = FileManager.default.fileExists(atPath: layout.imports.path)
-            let row = Self.csvLine([target, databaseName, search ?? "", displayPath, String(result.records.count)])
-            try AtomicFile.append((exists ? "" : Self.csvLine(ReviewImport.header)) + row, to: layout.imports)
+            let row = CSVText.line([target, databaseName, search ?? "", displayPath, String(result.records.count)])
+            try AtomicFile.append((exists ? "" : CSVText.line(ReviewImport.header)) + row, to: layout.imports)
             _ = try StudyIndex.open(study)
             return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
         }
@@ -316,10 +316,4 @@ public struct ReviewRecorder {
         }
     }
 
-    static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            let quote = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" } || field.first == " " || field.last == " "
-            return quote ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",") + "\n"
-    }
 }

@@ -1,3 +1,4 @@
+import Coding
 import ArgumentParser
 import Foundation
 import Index

@@ -1,3 +1,4 @@
+import Coding
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,3 +1,4 @@
+import Coding
 import Claims
 import Foundation
 import Reports

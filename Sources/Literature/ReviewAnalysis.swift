@@ -1,8 +1,5 @@
 import Core
 import Foundation
-import Index
-import Project
-import Literature
 import Prioritization
 import Statistics
 
@@ -207,13 +204,13 @@ public enum ReviewSimulation {
             documents.append(Document(id: record.recordID, text: ReviewState.text(of: record)))
         }
         guard !documents.isEmpty else {
-            throw StudyError.invalid("expected rows with a label_included of 0 or 1 in \(displayPath), found none", at: SourceLocation(file: displayPath, line: 1, column: 1))
+            throw InvalidRequestError("expected rows with a label_included of 0 or 1 in \(displayPath), found none", at: SourceLocation(file: displayPath, line: 1, column: 1))
         }
         let result: SimulationResult
         do {
             result = try Simulation.run(documents, labels: labels, seed: seed, batch: batch)
         } catch {
-            throw StudyError.invalid("cannot simulate \(displayPath): \(error.description)", at: nil)
+            throw InvalidRequestError("cannot simulate \(displayPath): \(error.description)")
         }
         let milestones = [0.5, 0.8, 0.9, 0.95, 1.0].map { recall -> SimulationReport.Milestone in
             let needed = max(1, Int((recall * Double(result.relevant) - 1e-9).rounded(.up)))

@@ -1,8 +1,5 @@
 import Core
 import Foundation
-import Index
-import Project
-import Literature
 
 /// Where a record stands in the review.
 public enum PaperReviewStatus: Sendable, Equatable, Codable {
@@ -53,12 +50,14 @@ public struct ReviewImport: Sendable, Equatable, Codable {
     public var original: String
     public var records: Int
 
-    static let header = ["file", "database", "search", "original", "records"]
+    public static let header = ["file", "database", "search", "original", "records"]
 }
 
 /// Everything the review's files say, read at once: records, searches, duplicates, screening.
 public struct ReviewState: Sendable {
-    public let study: Study
+    public let layout: ReviewLayout
+    /// A path as the study's messages show it (relative to the study root).
+    public let relativePath: @Sendable (URL) -> String
     /// Every record of every export, keys made unique per file, in file then file order.
     public let records: [BibliographicRecord]
     /// Problems in the exports (`corpus/literature/FILE:LINE:COLUMN: message`); their good records are kept.
@@ -74,12 +73,10 @@ public struct ReviewState: Sendable {
     /// Removed record → the kept record of its group.
     public let keptFor: [String: String]
 
-    public var layout: ReviewLayout { ReviewLayout(study: study) }
-
     /// Reads the review. Bad export entries are warnings; a broken decision file is an error
     /// with its file, line and column.
-    public static func load(_ study: Study) throws -> ReviewState {
-        let layout = ReviewLayout(study: study)
+    public static func load(_ layout: ReviewLayout, criteria configured: ScreeningCriteria?, dedupeThreshold: Double,
+                            relativePath: @escaping @Sendable (URL) -> String) throws -> ReviewState {
         var records: [BibliographicRecord] = []
         var warnings: [String] = []
         for name in exportFiles(in: layout.folder) {
@@ -91,20 +88,21 @@ public struct ReviewState: Sendable {
                 warnings.append(describe(error))
             }
         }
-        let criteria = try study.settings.screening ?? ScreeningCriteria(include: [], exclude: [])
-        let decisions = try DedupeDecisionFile.read(layout.dedupe, displayPath: study.relativePath(layout.dedupe))
-        let dedupe = Deduplicator(threshold: study.settings.dedupeThreshold).run(records, decisions: decisions)
+        let criteria = try configured ?? ScreeningCriteria(include: [], exclude: [])
+        let decisions = try DedupeDecisionFile.read(layout.dedupe, displayPath: relativePath(layout.dedupe))
+        let dedupe = Deduplicator(threshold: dedupeThreshold).run(records, decisions: decisions)
         var screening: [ScreeningDecision] = []
         for reviewer in reviewers(in: layout.screening) {
             let url = layout.screeningFile(for: reviewer)
-            screening += try ScreeningFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, criteria: criteria)
+            screening += try ScreeningFile.read(url, displayPath: relativePath(url), reviewer: reviewer, criteria: criteria)
         }
-        let resolutions = try ResolutionFile.read(layout.resolutions, displayPath: study.relativePath(layout.resolutions), criteria: criteria)
+        let resolutions = try ResolutionFile.read(layout.resolutions, displayPath: relativePath(layout.resolutions), criteria: criteria)
         var keptFor: [String: String] = [:]
         for group in dedupe.groups { for member in group.duplicates { keptFor[member.recordID] = group.kept } }
         return ReviewState(
-            study: study, records: records, warnings: warnings, imports: try readImports(study),
-            searchLog: try SearchLog.read(layout.searches, displayPath: study.relativePath(layout.searches)),
+            layout: layout, relativePath: relativePath, records: records, warnings: warnings,
+            imports: try readImports(layout, relativePath: relativePath),
+            searchLog: try SearchLog.read(layout.searches, displayPath: relativePath(layout.searches)),
             dedupeDecisions: decisions, dedupe: dedupe, criteria: criteria,
             ledger: ScreeningLedger(criteria: criteria, decisions: screening, resolutions: resolutions),
             byID: Dictionary(records.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first }), keptFor: keptFor)
@@ -129,18 +127,18 @@ public struct ReviewState: Sendable {
         return "\(location): \(error.message)"
     }
 
-    static func readImports(_ study: Study) throws -> [ReviewImport] {
-        let url = ReviewLayout(study: study).imports
+    static func readImports(_ layout: ReviewLayout, relativePath: (URL) -> String) throws -> [ReviewImport] {
+        let url = layout.imports
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let path = study.relativePath(url)
+        let path = relativePath(url)
         let rows = try CSVText.parse(try TextFile.read(url, displayPath: path), file: path)
         guard let header = rows.first, header.fields == ReviewImport.header else {
-            throw StudyError.invalid("expected the header \(ReviewImport.header.joined(separator: ",")), found '\(rows.first?.fields.joined(separator: ",") ?? "")'",
+            throw InvalidRequestError("expected the header \(ReviewImport.header.joined(separator: ",")), found '\(rows.first?.fields.joined(separator: ",") ?? "")'",
                                      at: SourceLocation(file: path, line: 1, column: 1))
         }
         return try rows.dropFirst().map { row in
             guard row.fields.count == 5, let count = Int(row.fields[4]) else {
-                throw StudyError.invalid("expected 5 fields ending with a record count, found '\(row.fields.joined(separator: ","))'",
+                throw InvalidRequestError("expected 5 fields ending with a record count, found '\(row.fields.joined(separator: ","))'",
                                          at: SourceLocation(file: path, line: row.line, column: 1))
             }
             return ReviewImport(file: row.fields[0], database: row.fields[1], search: row.fields[2], original: row.fields[3], records: count)
@@ -217,10 +215,10 @@ public struct ReviewState: Sendable {
             let matches = records.filter { $0.key == text }.map(\.recordID)
             if matches.count == 1 { return matches[0] }
             if matches.count > 1 {
-                throw StudyError.invalid("the key '\(text)' names \(matches.count) records (\(matches.prefix(5).joined(separator: ", "))); give FILE#KEY", at: nil)
+                throw InvalidRequestError("the key '\(text)' names \(matches.count) records (\(matches.prefix(5).joined(separator: ", "))); give FILE#KEY")
             }
         }
-        throw StudyError.unknown(kind: "record", name: typed, known: records.prefix(2000).map(\.recordID))
+        throw UnknownNameError(kind: "record", name: typed, known: records.prefix(2000).map(\.recordID))
     }
 
     /// The text the prioritizer reads: title and abstract.
@@ -229,9 +227,15 @@ public struct ReviewState: Sendable {
     }
 }
 
-extension Study {
-    /// Where the paper cited as `key` stands in the literature review.
-    public func reviewStatus(ofPaperKey key: String) throws -> PaperReviewStatus {
-        try ReviewState.load(self).status(ofPaperKey: key)
+extension ReviewState {
+    /// The status of every citation key of the review, computed in one pass over the records.
+    public func statusesByKey() -> [String: PaperReviewStatus] {
+        var byKey: [String: [BibliographicRecord]] = [:]
+        for record in records { byKey[record.key, default: []].append(record) }
+        return byKey.mapValues { Self.mostAdvanced($0.map { record in
+            let status = self.status(of: record.recordID)
+            if case .duplicate(let kept) = status { return self.status(of: kept) }
+            return status
+        }) }
     }
 }

@@ -16,8 +16,8 @@ import Foundation
 public struct ReviewLayout: Sendable {
     public let folder: URL
 
-    public init(study: Study) {
-        folder = study.layout.literature
+    public init(folder: URL) {
+        self.folder = folder
     }
 
     public static let exportExtensions: Set<String> = ["bib", "ris", "txt", "nbib"]
