@@ -285,3 +285,45 @@ extension TurnoverSQLTests {
         }
     }
 }
+
+extension TurnoverSQLTests {
+    /// The same templates on PostgreSQL give pandas' figures, when a server is named: set
+    /// `TRIANGULATE_TEST_PSQL` to psql connection options, e.g. `-h /tmp/pg -p 55432 -U postgres`
+    /// (the test creates and drops its own tables). The statements go through `psql`, not the
+    /// Datasets connection, so that the SQL text itself is what is checked.
+    func testTurnoverRunsUnchangedOnPostgreSQL() throws {
+        guard let options = ProcessInfo.processInfo.environment["TRIANGULATE_TEST_PSQL"], !options.isEmpty else {
+            throw XCTSkip("TRIANGULATE_TEST_PSQL is not set; the PostgreSQL run of the turnover SQL was skipped")
+        }
+        let connection = options.split(separator: " ").map(String.init)
+        func psql(_ command: String) throws -> [[String]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["psql"] + connection + ["-X", "-q", "-A", "-t", "-F", ",", "-v", "ON_ERROR_STOP=1", "-c", command]
+            let output = Pipe(), error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let message = error.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw XCTSkip("psql failed: \(String(decoding: message, as: UTF8.self).prefix(300))")
+            }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let fixture = Self.referenceFolder.appendingPathComponent("turnover_fixture.csv").path
+        _ = try psql("DROP TABLE IF EXISTS triangulate_turnover_fixture")
+        _ = try psql("CREATE TABLE triangulate_turnover_fixture (registry text, snapshot text, name text, downloads bigint)")
+        defer { _ = try? psql("DROP TABLE IF EXISTS triangulate_turnover_fixture") }
+        _ = try psql("\\copy triangulate_turnover_fixture FROM '\(fixture)' CSV HEADER")
+        let columns = ["registry", "from_snapshot", "snapshot", "top_k", "newcomers", "returning", "remained", "departed", "ever_in_top_k"]
+        for k in [1, 2, 3] {
+            let rows = try psql(TurnoverSQL.turnover(table: "triangulate_turnover_fixture", k: k))
+            let expected = try Self.reference("fixture", k: String(k)).map { row in
+                columns.map { column in row[column].map { $0 is NSNull ? "" : "\($0)" } ?? "" }
+            }
+            XCTAssertEqual(rows, expected, "k = \(k)")
+        }
+    }
+}
