@@ -50,7 +50,7 @@ public struct BoxStripPlot: SVGFigure, Equatable {
         }
         let left = 70.0, top = 40.0, plotHeight = 260.0, slot = 130.0
         let width = max(360, left + slot * Double(groups.count) + 20)
-        var writer = SVGWriter(width: width, height: top + plotHeight + 74)
+        var writer = SVGWriter(width: width, height: top + plotHeight + 62 + 14 * Double(2 * groups.count))
         guard let axis = AxisMap(values: shown.flatMap { [$0.first, $0.last].compactMap { $0 } }, scale: scale,
                                  start: top + plotHeight, end: top, padding: 0.04, includeZero: scale != .log10) else {
             return SVGWriter.unavailable(title: title, reason: "no value can be drawn")
@@ -103,9 +103,9 @@ public struct BoxStripPlot: SVGFigure, Equatable {
             }
         }
         writer.line(left, top + plotHeight, width - 12, top + plotHeight, stroke: "#333333")
-        if !notes.isEmpty {
-            writer.text(8, top + plotHeight + 66, notes.joined(separator: "; "), size: 10, fill: "#555555")
+        for (index, note) in notes.enumerated() {
+            writer.text(8, top + plotHeight + 66 + 14 * Double(index), note, size: 10, fill: "#555555")
         }
-        return writer.document(title: title)
+        return writer.resized(height: top + plotHeight + 58 + 14 * Double(notes.count)).document(title: title)
     }
 }

@@ -90,13 +90,25 @@ public enum AxisScale: String, Sendable, Equatable, CaseIterable {
             }
             return ticks
         case .log1p, .log10:
-            let first = Int(inverse(low) <= 0 ? 0 : Foundation.log10(max(inverse(low), 1e-300)).rounded(.up))
+            let startsAtZero = self == .log1p && low <= 0
+            // On log1p, 1 sits a third of a decade above 0 and would crowd it: start at 10.
+            let lowest = startsAtZero ? 1 : Int(Foundation.log10(max(inverse(low), 1e-300)).rounded(.up))
             let last = Int(Foundation.log10(max(inverse(high), 1e-300)).rounded(.down))
-            var ticks: [Double] = self == .log1p && low <= 0 ? [0] : []
-            if first <= last {
-                let stride = max(1, (last - first + 1) / 7 + ((last - first + 1) % 7 == 0 ? 0 : 1))
-                for power in Swift.stride(from: first, through: last, by: stride) {
+            var ticks: [Double] = startsAtZero ? [0] : []
+            if last - lowest >= 2 {
+                let stride = max(1, (last - lowest + 1) / 7 + ((last - lowest + 1) % 7 == 0 ? 0 : 1))
+                for power in Swift.stride(from: lowest, through: last, by: stride) {
                     ticks.append(pow(10, Double(power)))
+                }
+            } else {
+                // Less than three decades: 1, 2 and 5 times each power of ten in range.
+                for power in (lowest - 1)...(last + 1) {
+                    for factor in [1.0, 2, 5] {
+                        let value = factor * pow(10, Double(power))
+                        if let position = transform(value), position >= low, position <= high, !(startsAtZero && value < 10) {
+                            ticks.append(value)
+                        }
+                    }
                 }
             }
             return ticks

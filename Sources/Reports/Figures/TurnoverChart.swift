@@ -46,7 +46,9 @@ public struct TurnoverChart: SVGFigure, Equatable {
         if let bad = bars.first(where: { min($0.remained, $0.returning, $0.newcomers) < 0 }) {
             return SVGWriter.unavailable(title: title, reason: "snapshot \(bad.snapshot) has a negative count")
         }
-        let barWidth = 34.0, gap = 14.0, panelGap = 36.0, left = 62.0, top = 62.0, plotHeight = 240.0
+        // Wide enough for the longest snapshot label at 10 px (about 5.8 px a character).
+        let longestLabel = Double(bars.map(\.snapshot.count).max() ?? 0)
+        let barWidth = 34.0, gap = max(14, longestLabel * 5.8 + 10 - barWidth), panelGap = 36.0, left = 62.0, top = 62.0, plotHeight = 240.0
         let panelWidths = panels.map { Double($0.bars.count) * (barWidth + gap) + gap }
         let width = max(420, left + panelWidths.reduce(0, +) + panelGap * Double(panels.count - 1) + 16)
         var writer = SVGWriter(width: width, height: top + plotHeight + 70)
