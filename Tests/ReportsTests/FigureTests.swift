@@ -112,6 +112,25 @@ final class FigureTests: XCTestCase {
         }
     }
 
+    /// Extreme and degenerate data draw something (or say why) without trapping.
+    func testExtremeInputsNeverCrash() {
+        let extremes: [Double] = [0, 1e-9, 2e-9, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, .nan, .infinity]
+        let figures: [any SVGFigure] = [
+            BoxStripPlot(title: "b", valueLabel: "v", groups: [.init(name: "g", values: extremes), .init(name: "h", values: [])], scale: .log1p, stripLimit: 1),
+            BoxStripPlot(title: "b", valueLabel: "v", groups: [.init(name: "g", values: [0, 1e-9])], scale: .log1p),
+            BoxStripPlot(title: "b", valueLabel: "v", groups: [.init(name: "g", values: extremes)], scale: .linear),
+            ScatterPlot(title: "s", xLabel: "x", yLabel: "y", x: extremes, y: extremes.reversed(), xScale: .log10, yScale: .log1p),
+            ScatterPlot(title: "s", xLabel: "x", yLabel: "y", x: [1, 1, 1], y: [2, 2, 2]),
+            GroupedBarChart(title: "g", rowLabels: ["a"], columnLabels: ["x", "y"], counts: [[Int.max, Int.max]]),
+            TurnoverChart(title: "t", panels: [.init(registry: "r", bars: [.init(snapshot: "s", remained: Int.max, returning: Int.max, newcomers: 0)])]),
+            ForestPlot(title: "f", rows: [.init(label: "a", kind: "k", estimate: .nan, lower: -.infinity, upper: .infinity, reference: nil, text: ""),
+                                           .init(label: "b", kind: "or", estimate: -1, lower: -2, upper: 0, reference: 1, logScale: true, text: "")]),
+        ]
+        for figure in figures {
+            XCTAssertTrue(figure.svg().hasSuffix("</svg>\n"), figure.title)
+        }
+    }
+
     func testHTMLShowsFiguresAndFitsTheWindow() {
         var table = ReportTable(title: "T", columns: [Column(key: "a", wraps: true)], rows: [["x"]])
         table.figures = [Figure(Self.figures["turnover"]!)]

@@ -23,7 +23,7 @@ public struct BoxStripPlot: SVGFigure, Equatable {
     public var valueLabel: String
     public var groups: [Group]
     public var scale: AxisScale
-    /// The most points a group's strip draws.
+    /// The most points a group's strip draws (at least 2: the extremes).
     public var stripLimit: Int
 
     public init(title: String, valueLabel: String, groups: [Group], scale: AxisScale = .linear, stripLimit: Int = 300) {
@@ -31,7 +31,7 @@ public struct BoxStripPlot: SVGFigure, Equatable {
         self.valueLabel = valueLabel
         self.groups = groups
         self.scale = scale
-        self.stripLimit = max(1, stripLimit)
+        self.stripLimit = max(2, stripLimit)
     }
 
     /// Type-7 quantile of sorted values.

@@ -46,17 +46,18 @@ public struct GroupedBarChart: SVGFigure, Equatable {
         }
         var x = left + gap
         for (row, label) in rowLabels.enumerated() {
-            let rowTotal = counts[row].reduce(0, +)
+            // Summed as doubles: counts from a query may be large enough to overflow Int.
+            let rowTotal = counts[row].reduce(0.0) { $0 + Double($1) }
             for (column, count) in counts[row].enumerated() {
                 let barX = x + Double(column) * barWidth
                 let y = axis.pixel(Double(count)) ?? top
                 writer.rect(barX + 1, y, barWidth - 2, top + plotHeight - y, fill: OkabeIto.color(column),
                             tooltip: "\(label), \(columnLabels[column]): \(count)")
-                let share = rowTotal > 0 ? Double(count) / Double(rowTotal) : 0
+                let share = rowTotal > 0 ? Double(count) / rowTotal : 0
                 writer.text(barX + barWidth / 2, y - 4, FixedDecimal.format(share * 100, digits: 0) + "%", anchor: "middle", size: 10)
             }
             writer.text(x + groupWidth / 2, top + plotHeight + 18, ForestPlot.clip(label, to: groupWidth + gap), anchor: "middle")
-            writer.text(x + groupWidth / 2, top + plotHeight + 34, "n = \(rowTotal)", anchor: "middle", size: 10, fill: "#555555")
+            writer.text(x + groupWidth / 2, top + plotHeight + 34, "n = \(FixedDecimal.format(rowTotal, digits: 0))", anchor: "middle", size: 10, fill: "#555555")
             x += groupWidth + gap
         }
         writer.line(left, top + plotHeight, width - 8, top + plotHeight, stroke: "#333333")

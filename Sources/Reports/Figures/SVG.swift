@@ -91,20 +91,25 @@ public enum AxisScale: String, Sendable, Equatable, CaseIterable {
             return ticks
         case .log1p, .log10:
             let startsAtZero = self == .log1p && low <= 0
+            // Powers of ten stay within the doubles' range, so the conversions below cannot trap.
+            func power(_ value: Double, _ rule: FloatingPointRoundingRule) -> Int {
+                let exponent = Foundation.log10(max(value, 1e-300)).rounded(rule)
+                return exponent.isFinite ? Int(min(max(exponent, -300), 300)) : 300
+            }
             // On log1p, 1 sits a third of a decade above 0 and would crowd it: start at 10.
-            let lowest = startsAtZero ? 1 : Int(Foundation.log10(max(inverse(low), 1e-300)).rounded(.up))
-            let last = Int(Foundation.log10(max(inverse(high), 1e-300)).rounded(.down))
+            let lowest = startsAtZero ? 1 : power(inverse(low), .up)
+            let last = power(inverse(high), .down)
             var ticks: [Double] = startsAtZero ? [0] : []
             if last - lowest >= 2 {
                 let stride = max(1, (last - lowest + 1) / 7 + ((last - lowest + 1) % 7 == 0 ? 0 : 1))
-                for power in Swift.stride(from: lowest, through: last, by: stride) {
-                    ticks.append(pow(10, Double(power)))
+                for exponent in Swift.stride(from: lowest, through: last, by: stride) {
+                    ticks.append(pow(10, Double(exponent)))
                 }
             } else {
                 // Less than three decades: 1, 2 and 5 times each power of ten in range.
-                for power in (lowest - 1)...(last + 1) {
+                for exponent in (lowest - 1)..<max(lowest - 1, last + 2) {
                     for factor in [1.0, 2, 5] {
-                        let value = factor * pow(10, Double(power))
+                        let value = factor * pow(10, Double(exponent))
                         if let position = transform(value), position >= low, position <= high, !(startsAtZero && value < 10) {
                             ticks.append(value)
                         }

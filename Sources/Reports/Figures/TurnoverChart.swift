@@ -52,8 +52,8 @@ public struct TurnoverChart: SVGFigure, Equatable {
         let panelWidths = panels.map { Double($0.bars.count) * (barWidth + gap) + gap }
         let width = max(420, left + panelWidths.reduce(0, +) + panelGap * Double(panels.count - 1) + 16)
         var writer = SVGWriter(width: width, height: top + plotHeight + 70)
-        let total = bars.map { $0.remained + $0.returning + $0.newcomers }.max() ?? 0
-        guard let axis = AxisMap(values: [0, Double(max(total, 1))], scale: .linear, start: top + plotHeight, end: top, padding: 0.04,
+        let total = bars.map { Double($0.remained) + Double($0.returning) + Double($0.newcomers) }.max() ?? 0
+        guard let axis = AxisMap(values: [0, max(total, 1)], scale: .linear, start: top + plotHeight, end: top, padding: 0.04,
                                  includeZero: true) else {
             return SVGWriter.unavailable(title: title, reason: "no count to draw")
         }
