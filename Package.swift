@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CodingTests", dependencies: ["Coding", "TestSupport"]),
         .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
                     exclude: ["make_reference.py", "tfidf_reference.json"]),

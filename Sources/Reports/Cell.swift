@@ -22,18 +22,23 @@ public struct Cell: Sendable, Equatable {
     public var text: String
     /// What JSON holds.
     public var value: CellValue
+    /// Citation keys (BibTeX keys) the cell refers to, in order: LaTeX shows them as one
+    /// `\cite{…}` in place of the text; the other formats show the text.
+    public var citations: [String]
 
     /// A text cell whose JSON value is the same string; the empty string stands for "no value",
     /// so `Cell("")` holds `.null` (the same as `Cell.empty`).
     public init(_ text: String) {
         self.text = text
         self.value = text.isEmpty ? .null : .string(text)
+        self.citations = []
     }
 
-    /// A cell whose shown text and JSON value are chosen separately.
-    public init(text: String, value: CellValue) {
+    /// A cell whose shown text and JSON value are chosen separately, optionally citing papers.
+    public init(text: String, value: CellValue, citations: [String] = []) {
         self.text = text
         self.value = value
+        self.citations = citations
     }
 
     /// A cell with no value: empty text (each human-readable format shows its placeholder, CSV an
@@ -70,6 +75,22 @@ public struct Cell: Sendable, Equatable {
             return Cell(text: "< 0.001", value: .number(p))
         }
         return Cell(text: FixedDecimal.format(p, digits: 3), value: .number(p))
+    }
+}
+
+extension Cell {
+    /// A p-value with its base-10 logarithm, for p-values below the smallest double: the text is
+    /// as `pValue(_:)` shows it ("< 0.001"), and JSON and CSV hold both numbers,
+    /// `{"log10": …, "value": …}` (CSV columns `<key>.log10` and `<key>.value`), so a p-value that
+    /// underflowed to 0 still says how small it was. `log10` must be computed in log space by the
+    /// test; `-inf` (written "-inf") means it is unknown.
+    public static func pValue(_ p: Double, log10: Double) -> Cell {
+        if p.isNaN && log10.isNaN {
+            return .empty
+        }
+        var cell = pValue(p.isNaN ? 0 : p)
+        cell.value = .object(["value": p.isNaN ? .null : .number(p), "log10": .number(log10)])
+        return cell
     }
 }
 

@@ -15,28 +15,34 @@ public struct HTMLRenderer: TableRenderer {
         self.emptyCellText = emptyCellText
     }
 
-    /// The inline style sheet: booktabs-like rules, wrapping only in columns marked `wraps`.
+    /// The inline style sheet: booktabs-like rules; the table takes the window's width and its
+    /// cells wrap between words, so a 1400 px window (or a printed page) never scrolls sideways;
+    /// figures shrink to the width.
     static let styleSheet = """
-        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1a1a1a; }
-        table { border-collapse: collapse; border-top: 2px solid #333; border-bottom: 2px solid #333; }
+        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5rem; color: #1a1a1a; }
+        table { border-collapse: collapse; border-top: 2px solid #333; border-bottom: 2px solid #333; width: 100%; }
         caption { caption-side: top; font-weight: 600; text-align: left; padding-bottom: 0.5rem; }
-        th, td { padding: 0.3rem 0.75rem; vertical-align: top; white-space: nowrap; }
+        th, td { padding: 0.3rem 0.5rem; vertical-align: top; overflow-wrap: break-word; }
         thead th { border-bottom: 1px solid #333; }
         .left { text-align: left; }
         .right { text-align: right; font-variant-numeric: tabular-nums; }
         .center { text-align: center; }
-        .wrap { white-space: normal; min-width: 14rem; max-width: 36rem; }
+        .wrap { min-width: 12rem; }
         .notes { font-size: 0.9rem; margin-top: 0.75rem; }
         .chart { margin: 1.5rem 0 0; }
+        .chart svg { max-width: 100%; height: auto; }
+        .chart figcaption { font-size: 0.9rem; color: #444; }
         .notes p { margin: 0.2rem 0; }
         .provenance { font-size: 0.8rem; color: #555; margin-top: 1.5rem; }
         .provenance h2 { font-size: 0.9rem; margin: 0 0 0.3rem; }
         .provenance dl { display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; margin: 0; }
         .provenance dt { font-weight: 600; }
         .provenance dd { margin: 0; overflow-wrap: anywhere; }
+        @media print { body { margin: 0; } .chart { break-inside: avoid; } }
         """
 
-    public func render(_ table: ReportTable) -> String {
+    public func render(_ source: ReportTable) -> String {
+        let table = source.shownPart
         var lines: [String] = [
             "<!DOCTYPE html>",
             "<html lang=\"en\">",
@@ -75,6 +81,12 @@ public struct HTMLRenderer: TableRenderer {
         for chart in table.charts {
             lines.append("<figure class=\"chart\">")
             lines.append(chart.svg().trimmingSuffixNewline)
+            lines.append("</figure>")
+        }
+        for figure in table.figures {
+            lines.append("<figure class=\"chart\">")
+            lines.append(figure.svg.trimmingSuffixNewline)
+            lines.append("<figcaption>" + Self.escape(figure.title) + "</figcaption>")
             lines.append("</figure>")
         }
         if !table.notes.isEmpty {

@@ -15,8 +15,10 @@
 /// Unicode scalar values. The encoder is written by hand, rather than with `JSONSerialization` or
 /// `JSONEncoder`, so that key order, number spelling and escaping never depend on the platform.
 /// Integers are written in decimal; doubles in Swift's shortest round-trip spelling (`0.1`,
-/// `1e-300`, `5.0`, `-0.0`), which is locale-free and reads back as the same double; NaN and
-/// infinities, which JSON cannot hold, become `null`. Strings are escaped per RFC 8259 (`"`, `\`,
+/// `1e-300`, `5.0`, `-0.0`), which is locale-free and reads back as the same double; infinities,
+/// which JSON cannot hold, become the strings `"inf"` and `"-inf"` (an interval's open end is a
+/// value, not a missing one), and NaN becomes `null`. Provenance keys are written in snake_case
+/// (`dataset hf-2022` → `dataset_hf_2022`), as every key the tool writes. Strings are escaped per RFC 8259 (`"`, `\`,
 /// and control characters, as `\n`-style or `\u00XX` escapes), plus U+2028 and U+2029 so the text
 /// is also a valid JavaScript literal; all other characters stay UTF-8.
 public struct JSONRenderer: TableRenderer {
@@ -42,7 +44,7 @@ public struct JSONRenderer: TableRenderer {
             ("columns", .array(columns)),
             ("rows", .array(rows)),
             ("notes", .array(table.notes.map(JSONNode.string))),
-            ("provenance", .object(table.provenance.map { ($0.key, .string($0.value)) })),
+            ("provenance", .object(table.provenance.map { (SnakeCase.key($0.key), .string($0.value)) })),
         ])
         var output = ""
         document.write(to: &output, indentation: 0)
@@ -85,7 +87,13 @@ enum JSONNode {
         case .integer(let i):
             output += String(i)
         case .number(let d):
-            output += d.isFinite ? d.description : "null"
+            if d.isFinite {
+                output += d.description
+            } else if d.isInfinite {
+                output += d < 0 ? "\"-inf\"" : "\"inf\""
+            } else {
+                output += "null"
+            }
         case .string(let s):
             Self.writeString(s, to: &output)
         case .array(let elements):
@@ -117,6 +125,30 @@ enum JSONNode {
         }
     }
 
+    /// Appends this value on one line, without spaces (for a CSV field).
+    func writeCompact(to output: inout String) {
+        switch self {
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                element.writeCompact(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(key, to: &output)
+                output += ":"
+                value.writeCompact(to: &output)
+            }
+            output += "}"
+        default:
+            write(to: &output, indentation: 0)
+        }
+    }
+
     /// Appends `text` as a JSON string literal.
     static func writeString(_ text: String, to output: inout String) {
         output += "\""
@@ -141,5 +173,39 @@ enum JSONNode {
             }
         }
         output += "\""
+    }
+}
+
+/// snake_case keys: the spelling of every key in the tool's JSON.
+public enum SnakeCase {
+    /// `text` in snake_case: lower-case ASCII letters and digits, every other run of characters
+    /// one underscore, none at either end ("dataset hf-2022 sha256" → "dataset_hf_2022_sha256",
+    /// "pValue" → "p_value"). Non-ASCII letters are kept, lower-cased.
+    public static func key(_ text: String) -> String {
+        var result = ""
+        var pendingSeparator = false
+        var previousWasLowerOrDigit = false
+        for character in text {
+            if character.isLetter || character.isNumber {
+                if character.isUppercase && previousWasLowerOrDigit {
+                    pendingSeparator = true
+                }
+                if pendingSeparator && !result.isEmpty {
+                    result += "_"
+                }
+                pendingSeparator = false
+                result += character.lowercased()
+                previousWasLowerOrDigit = character.isLowercase || character.isNumber
+            } else {
+                pendingSeparator = true
+                previousWasLowerOrDigit = false
+            }
+        }
+        return result
+    }
+
+    /// Whether `key` is already snake_case.
+    public static func isSnakeCase(_ key: String) -> Bool {
+        !key.isEmpty && key == Self.key(key)
     }
 }

@@ -18,7 +18,8 @@ public struct MarkdownRenderer: TableRenderer {
         self.emptyCellText = emptyCellText
     }
 
-    public func render(_ table: ReportTable) -> String {
+    public func render(_ source: ReportTable) -> String {
+        let table = source.shownPart
         var blocks: [String] = []
         if let title = table.title {
             blocks.append(String(repeating: "#", count: headingLevel) + " " + Self.escapeHeading(title))

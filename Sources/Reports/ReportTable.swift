@@ -14,13 +14,26 @@ public struct Column: Sendable, Equatable {
     /// Whether the column holds long prose that should wrap (a LaTeX `X` column, an HTML column
     /// allowed to break lines); other columns keep each cell on one line where the format can.
     public var wraps: Bool
+    /// Who reads the column: everyone, or only the data formats.
+    public var role: Role
+
+    /// Which formats show a column.
+    public enum Role: String, Sendable, Equatable, CaseIterable {
+        /// Every format shows the column.
+        case shown
+        /// Only JSON and CSV carry the column: a number or text a reader of the table does not need
+        /// but an analysis does (raw p-value, query text, per-group counts). Markdown, LaTeX and
+        /// HTML leave it out unless it is chosen by name (`ReportTable.selectingColumns(_:)`).
+        case dataOnly = "data_only"
+    }
 
     /// A column; the header defaults to the key.
-    public init(key: String, header: String? = nil, alignment: Alignment = .left, wraps: Bool = false) {
+    public init(key: String, header: String? = nil, alignment: Alignment = .left, wraps: Bool = false, role: Role = .shown) {
         self.key = key
         self.header = header ?? key
         self.alignment = alignment
         self.wraps = wraps
+        self.role = role
     }
 }
 
@@ -55,9 +68,12 @@ public struct ReportTable: Sendable, Equatable {
     public var notes: [String]
     /// Provenance lines shown at the very end of every output, in this order.
     public var provenance: [ProvenanceItem]
-    /// Charts of the table's numbers, drawn by the HTML renderer after the table (the other
+    /// Forest plots of the table's effects, drawn by the HTML renderer after the table (the other
     /// formats already hold the same numbers in their cells).
-    public var charts: [IntervalChart] = []
+    public var charts: [ForestPlot] = []
+    /// Other figures (drawn SVG) the HTML renderer shows after the charts, each with its title as
+    /// caption.
+    public var figures: [Figure] = []
 
     /// A table.
     public init(
@@ -98,9 +114,91 @@ public struct ReportTable: Sendable, Equatable {
             throw .rowWidthMismatch(row: index + 1, expected: columns.count, found: row.count)
         }
         var seenProvenance: Set<String> = []
-        for item in provenance where !seenProvenance.insert(item.key).inserted {
+        for item in provenance where !seenProvenance.insert(SnakeCase.key(item.key)).inserted {
             throw .duplicateProvenanceKey(item.key)
         }
+    }
+
+    /// The keys a tidy JSON or CSV reader would meet that are not snake_case: column keys and the
+    /// keys of object values, as `column` or `column.key.key` paths. The matrix's test asserts
+    /// that this is empty.
+    public func keysNotInSnakeCase() -> [String] {
+        var found: [String] = []
+        func visit(_ value: CellValue, path: String) {
+            switch value {
+            case .object(let members):
+                for key in members.keys.sorted() {
+                    if !SnakeCase.isSnakeCase(key) { found.append(path + "." + key) }
+                    visit(members[key] ?? .null, path: path + "." + key)
+                }
+            case .array(let elements):
+                for element in elements { visit(element, path: path) }
+            default:
+                break
+            }
+        }
+        for (index, column) in columns.enumerated() {
+            if !SnakeCase.isSnakeCase(column.key) { found.append(column.key) }
+            for row in rows.indices {
+                visit(cells(ofRow: row)[index].value, path: column.key)
+            }
+        }
+        var unique: [String] = []
+        for key in found where !unique.contains(key) { unique.append(key) }
+        return unique
+    }
+
+    /// The table with only the columns whose keys are given, in that order, each shown in every
+    /// format (a data-only column chosen by name is shown too). Notes, provenance and charts stay.
+    ///
+    /// This is what a `--columns id,claim,verdict` option applies before rendering.
+    public func selectingColumns(_ keys: [String]) throws(ReportsError) -> ReportTable {
+        var positions: [String: Int] = [:]
+        for (index, column) in columns.enumerated() where positions[column.key] == nil {
+            positions[column.key] = index
+        }
+        var chosen: [Int] = []
+        var seen: Set<String> = []
+        for key in keys {
+            guard let position = positions[key] else {
+                throw .unknownColumn(key, available: columns.map(\.key))
+            }
+            guard seen.insert(key).inserted else {
+                throw .duplicateColumnKey(key)
+            }
+            chosen.append(position)
+        }
+        var table = self
+        table.columns = chosen.map { index in
+            var column = columns[index]
+            column.role = .shown
+            return column
+        }
+        table.rows = rows.indices.map { row in
+            let cells = self.cells(ofRow: row)
+            return chosen.map { cells[$0] }
+        }
+        return table
+    }
+
+    /// The positions of the columns that Markdown, LaTeX and HTML show.
+    var shownColumnIndices: [Int] {
+        columns.indices.filter { columns[$0].role == .shown }
+    }
+
+    /// The table as the human-readable formats show it: data-only columns left out.
+    var shownPart: ReportTable {
+        let shown = shownColumnIndices
+        guard shown.count != columns.count else {
+            return self
+        }
+        var table = self
+        table.columns = shown.map { columns[$0] }
+        table.rows = rows.indices.map { row in
+            let cells = self.cells(ofRow: row)
+            return shown.map { cells[$0] }
+        }
+        return table
     }
 
     /// Row `index` with exactly one cell per column (padded with empty cells, extras dropped).
@@ -126,6 +224,8 @@ public enum ReportsError: Error, Equatable, CustomStringConvertible {
     case rowWidthMismatch(row: Int, expected: Int, found: Int)
     /// Two provenance lines share a key.
     case duplicateProvenanceKey(String)
+    /// A column was asked for by a key the table does not have.
+    case unknownColumn(String, available: [String])
 
     public var description: String {
         switch self {
@@ -136,7 +236,9 @@ public enum ReportsError: Error, Equatable, CustomStringConvertible {
         case .rowWidthMismatch(let row, let expected, let found):
             return "row \(row) has \(found) cell\(found == 1 ? "" : "s"), expected \(expected) (one per column)"
         case .duplicateProvenanceKey(let key):
-            return "provenance key '\(key)' is given twice; JSON writes provenance as an object with unique keys"
+            return "provenance key '\(key)' is given twice (or twice in snake_case); JSON writes provenance as an object with unique keys"
+        case .unknownColumn(let key, let available):
+            return "there is no column '\(key)'; the columns are: \(available.joined(separator: ", "))"
         }
     }
 }

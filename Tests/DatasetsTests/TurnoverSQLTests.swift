@@ -120,6 +120,22 @@ final class TurnoverSQLTests: XCTestCase {
             }
             let retention = try connection.query(TurnoverSQL.retention(table: "t", k: k))
             XCTAssertEqual(retention.rows.map { Array($0.prefix(5)) }, expectedRetention, "k = \(k)")
+            var expectedTurnover: [[DataValue]] = []
+            for registry in top.keys.sorted() {
+                var ever: Set<String> = [], previous: Set<String>?
+                for snapshot in top[registry]!.keys.sorted() {
+                    let current = top[registry]![snapshot]!
+                    let entered = current.subtracting(previous ?? [])
+                    let figures = [current.count, entered.subtracting(ever).count, entered.intersection(ever).count,
+                                   current.intersection(previous ?? []).count]
+                    ever.formUnion(current)
+                    expectedTurnover.append([.text(registry), .text(snapshot)] + figures.map { .integer(Int64($0)) }
+                                            + [.integer(Int64(ever.count))])
+                    previous = current
+                }
+            }
+            let turnover = try connection.query(TurnoverSQL.turnover(table: "t", k: k))
+            XCTAssertEqual(turnover.rows.map { [$0[0], $0[2], $0[3], $0[4], $0[5], $0[6], $0[8]] }, expectedTurnover, "k = \(k)")
             for row in retention.rows {
                 let share = try XCTUnwrap(row[4].doubleValue) / XCTUnwrap(row[3].doubleValue)
                 XCTAssertEqual(try XCTUnwrap(row[5].doubleValue), share, accuracy: 1e-12)
@@ -188,5 +204,126 @@ private func render(_ value: DataValue) -> String {
     case .real(let real): return String(real)
     case .text(let text): return text
     case .blob(let data): return "<\(data.count) bytes>"
+    }
+}
+
+extension TurnoverSQLTests {
+    private static let referenceFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference")
+
+    /// The pandas figures of Reference/turnover_reference.py, by registry and snapshot.
+    private static func reference(_ key: String, k: String? = nil) throws -> [[String: Any]] {
+        let url = referenceFolder.appendingPathComponent("turnover_reference.json")
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        if let k {
+            return try XCTUnwrap((document[key] as? [String: Any])?[k] as? [[String: Any]])
+        }
+        return try XCTUnwrap(document[key] as? [[String: Any]])
+    }
+
+    /// The query's rows against the pandas rows, field by field.
+    private func assertTurnover(_ result: QueryResult, equals expected: [[String: Any]], _ message: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.columns, ["registry", "from_snapshot", "snapshot", "top_k", "newcomers", "returning", "remained", "departed", "ever_in_top_k"],
+                       file: file, line: line)
+        XCTAssertEqual(result.rows.count, expected.count, message, file: file, line: line)
+        for (row, wanted) in zip(result.rows, expected) {
+            for (index, column) in result.columns.enumerated() {
+                let value = wanted[column]
+                let expectedValue: DataValue
+                if let text = value as? String {
+                    expectedValue = .text(text)
+                } else if let number = value as? Int {
+                    expectedValue = .integer(Int64(number))
+                } else {
+                    expectedValue = .null
+                }
+                XCTAssertEqual(row[index], expectedValue, "\(message): \(render(row[0])) \(render(row[2])) \(column)", file: file, line: line)
+            }
+        }
+    }
+
+    /// Ties, a name listed twice in one snapshot, missing downloads, a row without a name and names
+    /// that come back: the SQL gives pandas' figures for K = 1, 2 and 3.
+    func testTurnoverMatchesPandasOnTiesDuplicatesAndReturningNames() throws {
+        let study = try Study(self)
+        try study.write(Data(contentsOf: Self.referenceFolder.appendingPathComponent("turnover_fixture.csv")), to: "f.csv")
+        let (_, connection) = try study.importFile("f.csv")
+        for k in [1, 2, 3] {
+            let result = try connection.query(TurnoverSQL.turnover(table: "t", k: k))
+            assertTurnover(result, equals: try Self.reference("fixture", k: String(k)), "k = \(k)")
+        }
+        let top = try connection.query(TurnoverSQL.topK(table: "t", k: 3)).rows
+            .filter { $0[0] == .text("npm") && $0[1] == .text("2023-01") }.map { render($0[3]) }
+        XCTAssertEqual(top, ["a", "b", "c"], "b is listed twice (9 and 8) and takes one place; c ties b's second row at 8")
+    }
+
+    /// The demo's `turnover` dataset: newcomers, returning and remained per snapshot as pandas
+    /// computes them, and the totals corpus/NOTES.md reports (npm 1,094, PyPI 1,123, HF 1,498).
+    func testDemoTurnoverMatchesPandasAndTheNotes() throws {
+        let root = TestPaths.repositoryRoot
+        let csv = root.appendingPathComponent("corpus/datasets/turnover/snapshots.csv")
+        guard FileManager.default.fileExists(atPath: csv.path) else {
+            throw XCTSkip("corpus/datasets/turnover/snapshots.csv is absent")
+        }
+        let study = try Study(self)
+        try study.write(Data(contentsOf: csv), to: "snapshots.csv")
+        let (_, connection) = try study.importFile("snapshots.csv", columns: ["name": .text])
+        let result = try connection.query(TurnoverSQL.turnover(table: "t", k: 1000, orderBy: "rank"))
+        assertTurnover(result, equals: try Self.reference("demo_k1000_by_rank"), "demo")
+        let last = Dictionary(result.rows.map { (render($0[0]), $0[8]) }, uniquingKeysWith: { _, later in later })
+        XCTAssertEqual(last, ["npm": .integer(1094), "pypi": .integer(1123), "hf": .integer(1498)])
+        let pypiLast = try XCTUnwrap(result.rows.last)
+        XCTAssertEqual(pypiLast.map(render), ["pypi", "2023-11-01", "2024-03-01", "1000", "35", "28", "937", "63", "1123"])
+    }
+
+    /// PostgreSQL sorts NULL first in a descending order; the default ranking says NULLS LAST so
+    /// both databases rank missing downloads last. Checked here on SQLite through the text.
+    func testDefaultRankingIsPortable() {
+        for sql in [TurnoverSQL.topK(table: "t", k: 5), TurnoverSQL.turnover(table: "t", k: 5), TurnoverSQL.retention(table: "t", k: 5)] {
+            XCTAssertTrue(sql.contains("ORDER BY downloads DESC NULLS LAST, name"))
+            XCTAssertFalse(sql.contains("IFNULL") || sql.contains("GROUP_CONCAT") || sql.contains("printf"), "SQLite-only function")
+        }
+    }
+}
+
+extension TurnoverSQLTests {
+    /// The same templates on PostgreSQL give pandas' figures, when a server is named: set
+    /// `TRIANGULATE_TEST_PSQL` to psql connection options, e.g. `-h /tmp/pg -p 55432 -U postgres`
+    /// (the test creates and drops its own tables). The statements go through `psql`, not the
+    /// Datasets connection, so that the SQL text itself is what is checked.
+    func testTurnoverRunsUnchangedOnPostgreSQL() throws {
+        guard let options = ProcessInfo.processInfo.environment["TRIANGULATE_TEST_PSQL"], !options.isEmpty else {
+            throw XCTSkip("TRIANGULATE_TEST_PSQL is not set; the PostgreSQL run of the turnover SQL was skipped")
+        }
+        let connection = options.split(separator: " ").map(String.init)
+        func psql(_ command: String) throws -> [[String]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["psql"] + connection + ["-X", "-q", "-A", "-t", "-F", ",", "-v", "ON_ERROR_STOP=1", "-c", command]
+            let output = Pipe(), error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let message = error.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw XCTSkip("psql failed: \(String(decoding: message, as: UTF8.self).prefix(300))")
+            }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let fixture = Self.referenceFolder.appendingPathComponent("turnover_fixture.csv").path
+        _ = try psql("DROP TABLE IF EXISTS triangulate_turnover_fixture")
+        _ = try psql("CREATE TABLE triangulate_turnover_fixture (registry text, snapshot text, name text, downloads bigint)")
+        defer { _ = try? psql("DROP TABLE IF EXISTS triangulate_turnover_fixture") }
+        _ = try psql("\\copy triangulate_turnover_fixture FROM '\(fixture)' CSV HEADER")
+        let columns = ["registry", "from_snapshot", "snapshot", "top_k", "newcomers", "returning", "remained", "departed", "ever_in_top_k"]
+        for k in [1, 2, 3] {
+            let rows = try psql(TurnoverSQL.turnover(table: "triangulate_turnover_fixture", k: k))
+            let expected = try Self.reference("fixture", k: String(k)).map { row in
+                columns.map { column in row[column].map { $0 is NSNull ? "" : "\($0)" } ?? "" }
+            }
+            XCTAssertEqual(rows, expected, "k = \(k)")
+        }
     }
 }
