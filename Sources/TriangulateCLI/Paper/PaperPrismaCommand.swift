@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Literature
+import Index
+import Project
+import Study
+
+extension PaperCommand {
+    struct Prisma: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prisma",
+            abstract: "PRISMA 2020 flow counts (Markdown, JSON) or the flow diagram (SVG).",
+            discussion: """
+                Identified records come from the search log's hit counts (exports no search names count their records), \
+                duplicates from deduplication, the rest from screening and resolutions.
+
+                Example:
+                  triangulate paper prisma --format svg --output prisma.svg
+                """)
+        @OptionGroup var studyOptions: StudyOptions
+        @Option(help: "Output format.") var format: PrismaFormat = .markdown
+        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+
+        enum PrismaFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json, svg }
+
+        func run() throws {
+            let counts = try PaperCommand.load(studyOptions).prisma()
+            switch format {
+            case .markdown: try Terminal.write(counts.markdown(), to: output)
+            case .json: try Terminal.write(counts.json(), to: output)
+            case .svg: try Terminal.write(counts.svg(), to: output)
+            }
+        }
+    }
+}
