@@ -92,7 +92,17 @@ extension StudyIndex {
     /// Anchored excerpts whose code is `code` or one of its sub-codes, optionally for one
     /// participant or coder, in transcript and turn order.
     public func excerpts(code: String?, participant: String?, coder: String?) throws -> [Excerpt] {
-        try read { db in
+        // A typo gets a suggestion, as in `tag`, rather than an empty list.
+        if let code, try codingCount(covering: code) == 0, !(try codeIDs().contains(code)) {
+            throw StudyError.unknown(kind: "code", name: code, known: try sortedCodeIDs())
+        }
+        if let participant, !(try transcriptIDs().contains(participant)) {
+            throw StudyError.unknown(kind: "transcript", name: participant, known: try transcriptIDs())
+        }
+        if let coder, !(try coders().contains(coder)) {
+            throw StudyError.unknown(kind: "coder with codings", name: coder, known: try coders())
+        }
+        return try read { db in
             var conditions = ["c.anchor IN ('exact', 'reanchored')"]
             var arguments: StatementArguments = []
             if let code {

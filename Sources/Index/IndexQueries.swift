@@ -15,7 +15,25 @@ extension StudyIndex {
     /// Throws when any study file has an error: a matrix built on a study that did not read
     /// cleanly would silently leave things out.
     public func requireNoErrors() throws {
-        let errors = try problems().filter { $0.severity == .error }
+        try requireNoErrors(in: nil)
+    }
+
+    /// Throws when a file of one of `kinds` has an error: the one policy for broken study files.
+    /// A command that reads codings, participants or transcripts refuses to work on a study whose
+    /// files of that kind did not read cleanly, rather than silently leaving a coder's lines out.
+    public func requireNoErrors(in kinds: Set<StudyFileKind>?) throws {
+        let errors: [Diagnostic]
+        if let kinds {
+            errors = try read { db in
+                try ProblemRecord.fetchAll(db, sql: """
+                    SELECT p.* FROM problem p JOIN source s ON s.path = p.source
+                    WHERE p.severity = 'error' AND s.kind IN (\(kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))
+                    ORDER BY p.source, p.id
+                    """).map(\.diagnostic)
+            }
+        } else {
+            errors = try problems().filter { $0.severity == .error }
+        }
         guard !errors.isEmpty else { return }
         let sources = Set(errors.map { $0.location.split(separator: ":").first.map(String.init) ?? $0.location })
         throw StudyError.invalidFiles(count: sources.count,

@@ -51,6 +51,9 @@ public struct OverlappingSpans: Sendable, Equatable {
 }
 
 extension StudyIndex {
+    /// The files every reading of codings depends on.
+    public static let codingInputs: Set<StudyFileKind> = [.codebook, .codings, .participants, .transcript]
+
     // MARK: Files
 
     /// The study paths of the indexed files of one kind, sorted.

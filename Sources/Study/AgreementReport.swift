@@ -29,6 +29,7 @@ public struct AgreementReport {
     /// - Parameter coders: the coders to compare (default: every coder with codings).
     public static func compute(index: StudyIndex, coders requested: [String]?, unit: AgreementUnit, code: String?,
                                participants: Set<String>? = nil) throws -> AgreementReport {
+        try index.requireNoErrors(in: StudyIndex.codingInputs)
         let allCodings = try index.anchoredCodingsOnParticipantTurns().map {
             PlacedCoding(transcript: $0.transcript, turn: $0.anchorTurn ?? $0.turn, start: $0.anchorStart, end: $0.anchorEnd, code: $0.code, coder: $0.coder)
         }

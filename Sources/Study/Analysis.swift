@@ -28,7 +28,8 @@ public struct CodingAnalysis {
     }
 
     private func codings(coder: String?) throws -> [PlacedCoding] {
-        try index.anchoredCodings(coder: coder).map {
+        try index.requireNoErrors(in: StudyIndex.codingInputs)
+        return try index.anchoredCodings(coder: coder).map {
             PlacedCoding(transcript: $0.transcript, turn: $0.anchorTurn ?? $0.turn, start: $0.anchorStart, end: $0.anchorEnd, code: $0.code, coder: $0.coder)
         }.filter { participants?.contains($0.transcript) ?? true }
     }

@@ -38,6 +38,7 @@ public struct Recorder {
         try Self.checkCoder(coder)
         return try study.withLock {
             let (index, _) = try StudyIndex.open(study)
+            try index.requireNoErrors(in: StudyIndex.codingInputs)
             let knownCodes = try index.sortedCodeIDs()
             let stamp = ISO8601DateFormatter().string(from: timestamp)
             let file = study.layout.codingFile(for: coder)
@@ -89,6 +90,7 @@ public struct Recorder {
         try Self.checkCoder(coder)
         return try study.withLock {
             let (index, _) = try StudyIndex.open(study)
+            try index.requireNoErrors(in: StudyIndex.codingInputs)
             let file = study.layout.codingFile(for: coder)
             let path = study.relativePath(file)
             var removeLines = Set<Int>()

@@ -20,26 +20,27 @@ struct AgreementCommand: ParsableCommand {
 
             Examples:
               triangulate agreement
-              triangulate agreement --coders ana,ben --unit character --code selection
+              triangulate agreement --coder ana --coder ben --unit character --code selection
               triangulate agreement --disagreements --format csv
             """)
 
     @OptionGroup var studyOptions: StudyOptions
-    @Option(help: "Comma-separated coders to compare (default: every coder with codings).") var coders: String?
+    @Option(name: .customLong("coder"), help: ArgumentHelp("A coder to compare (repeatable; default: every coder with codings).", valueName: "coder"))
+    var coders: [String] = []
+    @Option(name: .customLong("coders"), help: .hidden) var commaSeparatedCoders: String?
     @Option(help: "The unit of analysis.") var unit: AgreementUnit = .turn
     @Option(help: "Only this code and its sub-codes.") var code: String?
     @Flag(help: "List the units on which the coders differ instead of the measures.") var disagreements = false
-    @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer (repeatable).", valueName: "condition"))
-    var conditions: [String] = []
+    @OptionGroup var selection: ParticipantSelection
     @Option(help: "Output format.") var format: ReportFormat = .markdown
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+    @OptionGroup var output: OutputFile
 
     func run() throws {
         let (_, index) = try studyOptions.open()
-        let names = coders.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let filter = try ParticipantFilter(conditions)
-        let report = try AgreementReport.compute(index: index, coders: names, unit: unit, code: code,
-                                                 participants: filter.isEmpty ? nil : try filter.participants(in: index))
-        try Terminal.write(format.renderer.render(disagreements ? report.disagreementTable : report.table), to: output)
+        // `--coders a,b` is the older spelling of `--coder a --coder b`.
+        let names = coders + (commaSeparatedCoders ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let report = try AgreementReport.compute(index: index, coders: names.isEmpty ? nil : names, unit: unit, code: code,
+                                                 participants: try selection.participants(in: index))
+        try output.write(format.renderer.render(disagreements ? report.disagreementTable : report.table))
     }
 }

@@ -158,10 +158,10 @@ struct CodebookCommand: ParsableCommand {
             abstract: "Export every code as a REFI-QDA codebook (.qdc).",
             discussion: "The same codebooks always export the same bytes.\n\nExample:\n  triangulate codebook export --output reuse.qdc")
         @OptionGroup var studyOptions: StudyOptions
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+        @OptionGroup var output: OutputFile
 
         func run() throws {
-            try Terminal.write(try CodebookExchange(study: try studyOptions.load()).exportCodebook(), to: output)
+            try output.write(try CodebookExchange(study: try studyOptions.load()).exportCodebook())
         }
     }
 
@@ -213,8 +213,7 @@ struct ExcerptsCommand: ParsableCommand {
     @Option(help: "Only this participant's transcript.") var participant: String?
     @Option(help: "Only this coder's codings.") var coder: String?
     @Option(help: "A full-text query over the turns' words.") var search: String?
-    @Option(name: .customLong("where"), help: ArgumentHelp("Only participants whose attributes match, e.g. role=engineer (repeatable).", valueName: "condition"))
-    var conditions: [String] = []
+    @OptionGroup var selection: ParticipantSelection
     @Option(help: "Output format: text, json or csv.") var format: ExcerptFormat = .text
 
     enum ExcerptFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
@@ -227,8 +226,8 @@ struct ExcerptsCommand: ParsableCommand {
 
     func run() throws {
         let (_, index) = try studyOptions.open()
-        let filter = try ParticipantFilter(conditions)
-        let selected = filter.isEmpty ? nil : try filter.participants(in: index)
+        try index.requireNoErrors(in: StudyIndex.codingInputs)
+        let selected = try selection.participants(in: index)
         var hits: [(transcript: String, turn: Int, snippet: String)]? = nil
         if let search {
             hits = try index.search(search, limit: 100_000).filter {

@@ -19,7 +19,7 @@ extension PaperCommand {
         @OptionGroup var studyOptions: StudyOptions
         @Option(help: "Only records with this status.") var status: StatusArgument?
         @Option(help: "Output format.") var format: ListFormat = .text
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+        @OptionGroup var output: OutputFile
         @Flag(help: "List the warnings about the literature exports (duplicate keys, skipped entries) instead.") var warnings = false
 
         enum StatusArgument: String, ExpressibleByArgument, CaseIterable { case included, excluded, pending, unscreened, duplicate }
@@ -43,7 +43,7 @@ extension PaperCommand {
             let selected = state.records.filter { status == nil || state.status(of: $0.recordID).name == status!.rawValue }
             switch format {
             case .bibtex:
-                try Terminal.write(BibTeXWriter.write(selected), to: output)
+                try output.write(BibTeXWriter.write(selected))
             case .json:
                 let rows = selected.map { record in
                     let status = state.status(of: record.recordID)
@@ -53,13 +53,13 @@ extension PaperCommand {
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try Terminal.write(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n", to: output)
+                try output.write(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n")
             case .text:
                 if state.records.isEmpty { Terminal.note("No records yet: import an export with 'triangulate paper import FILE'.") }
                 let text = selected.map { record in
                     "\(record.recordID)\t\(record.year.map(String.init) ?? "n.d.")\t\(state.status(of: record.recordID).summary)\t\(record.title ?? "(no title)")\n"
                 }.joined()
-                try Terminal.write(text, to: output)
+                try output.write(text)
             }
         }
     }

@@ -19,16 +19,16 @@ extension PaperCommand {
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Option(help: "Output format.") var format: PrismaFormat = .markdown
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+        @OptionGroup var output: OutputFile
 
         enum PrismaFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json, svg }
 
         func run() throws {
             let counts = try PaperCommand.load(studyOptions).prisma()
             switch format {
-            case .markdown: try Terminal.write(counts.markdown(), to: output)
-            case .json: try Terminal.write(counts.json(), to: output)
-            case .svg: try Terminal.write(counts.svg(), to: output)
+            case .markdown: try output.write(counts.markdown())
+            case .json: try output.write(counts.json())
+            case .svg: try output.write(counts.svg())
             }
         }
     }

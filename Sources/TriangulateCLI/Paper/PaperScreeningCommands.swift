@@ -99,15 +99,22 @@ extension PaperCommand {
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the final decision on a conflict, in corpus/literature/screening/resolutions.csv.",
-            discussion: "Example:\n  triangulate paper resolve scopus.bib#smith2020 --stage title-abstract --exclude E1 --by carla")
+            discussion: "Example:\n  triangulate paper resolve scopus.bib#smith2020 --stage title-abstract --exclude E1 --reviewer carla")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: ArgumentHelp("The record (FILE#KEY).", valueName: "record")) var record: String
         @Option(help: "The stage (default: the first).") var stage: String?
         @OptionGroup var verdict: Verdict
-        @Option(help: "Who resolves it.") var by: String
+        @Option(help: "The reviewer who resolves it.") var reviewer: String?
+        @Option(name: .customLong("by"), help: .hidden) var by: String?
 
         func validate() throws {
             if verdict.chosen != 1 { throw ValidationError("give exactly one of --include, --exclude CRITERION, --maybe") }
+        }
+
+        /// `--by` is the older spelling of `--reviewer`.
+        func resolver() throws -> String {
+            guard let name = reviewer ?? by else { throw ValidationError("Missing expected argument '--reviewer <reviewer>'") }
+            return name
         }
 
         func run() throws {
@@ -115,7 +122,7 @@ extension PaperCommand {
             let stage = self.stage ?? study.settings.screening?.stages.first ?? "title-abstract"
             let (choice, criterion) = verdict.verdict
             let resolution = try ReviewRecorder(study: study).resolve(
-                record: record, stage: stage, verdict: choice, criterion: criterion, note: verdict.note, resolver: by)
+                record: record, stage: stage, verdict: choice, criterion: criterion, note: verdict.note, resolver: try resolver())
             Terminal.line("Resolved: \(resolution.record) \(resolution.verdict.rawValue)\(resolution.criterion.map { " \($0)" } ?? "") at \(resolution.stage) (\(resolution.resolver)).")
         }
     }

@@ -90,10 +90,10 @@ extension PaperCommand {
                 abstract: "All reviewers' answers as one CSV table (record, reviewer, then the form's fields).",
                 discussion: "Example:\n  triangulate paper extract export --output extraction.csv")
             @OptionGroup var studyOptions: StudyOptions
-            @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+            @OptionGroup var output: OutputFile
 
             func run() throws {
-                try Terminal.write(try ReviewRecorder(study: try studyOptions.load()).extractionExport(), to: output)
+                try output.write(try ReviewRecorder(study: try studyOptions.load()).extractionExport())
             }
         }
     }
