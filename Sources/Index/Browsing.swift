@@ -99,9 +99,6 @@ extension StudyIndex {
         if let participant, !(try transcriptIDs().contains(participant)) {
             throw StudyError.unknown(kind: "transcript", name: participant, known: try transcriptIDs())
         }
-        if let coder, !(try coders().contains(coder)) {
-            throw StudyError.unknown(kind: "coder with codings", name: coder, known: try coders())
-        }
         return try read { db in
             var conditions = ["c.anchor IN ('exact', 'reanchored')"]
             var arguments: StatementArguments = []

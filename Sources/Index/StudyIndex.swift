@@ -30,6 +30,7 @@ public final class StudyIndex: Sendable {
     /// Opens (creating or rebuilding as needed) and refreshes the index of `study`.
     /// - Parameter progress: told how far a long refresh has come (a few times a second at most).
     public static func open(_ study: Study, progress: (@Sendable (String) -> Void)? = nil) throws -> (StudyIndex, RefreshSummary) {
+        try study.finishInterruptedChange()
         let index = try StudyIndex(study: study)
         let summary = try index.refresh(progress: progress)
         return (index, summary)

@@ -127,7 +127,7 @@ public struct ReviewState: Sendable {
         return "\(location): \(error.message)"
     }
 
-    static func readImports(_ layout: ReviewLayout, relativePath: (URL) -> String) throws -> [ReviewImport] {
+    public static func readImports(_ layout: ReviewLayout, relativePath: (URL) -> String) throws -> [ReviewImport] {
         let url = layout.imports
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let path = relativePath(url)

@@ -46,7 +46,7 @@ public struct Study: Sendable {
             to: settingsURL)
         let gitignore = directory.appendingPathComponent(".gitignore")
         if !FileManager.default.fileExists(atPath: gitignore.path) {
-            try AtomicFile.write("# Derived index and imported datasets: rebuilt by triangulate from the study's text files.\n.triangulate/\n", to: gitignore)
+            try AtomicFile.write("# Derived index and imported datasets: rebuilt by triangulate from the study's text files.\n.triangulate/\n# Temporary files of interrupted writes (swept by the next command).\n.*.tmp\n", to: gitignore)
         }
         let participants = layout.participants
         if !FileManager.default.fileExists(atPath: participants.path) {
@@ -70,8 +70,12 @@ public struct Study: Sendable {
     }
 
     /// Takes the study's lock: commands that record decisions hold it while they write.
+    /// Taking it first finishes any change a killed command left half done (the journal) and
+    /// sweeps dead processes' temporary files.
     public func lock() throws -> FileLock {
-        try FileLock(url: layout.derived.appendingPathComponent("lock"))
+        let lock = try FileLock(url: layout.derived.appendingPathComponent("lock"))
+        try recover()
+        return lock
     }
 }
 

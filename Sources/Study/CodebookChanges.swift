@@ -123,11 +123,12 @@ public struct CodebookChanges {
         let book = try editor.codebook()
         try checkUnique(book, replacing: path, index: index)
         var summary = CodebookChangeSummary(codebook: path, codingFiles: [], claimFiles: [])
+        var changes: [FileChange] = []
         let codingPaths = try index.paths(of: .codings)
         for codingPath in codingPaths {
             let url = study.resolve(codingPath)
             if let text = try CodeRenaming.apply(toCodingsText: TextFile.read(url, displayPath: codingPath), file: codingPath, from: from, to: to) {
-                try AtomicFile.write(text, to: url)
+                changes.append(FileChange(path: codingPath, text: text))
                 summary.codingFiles.append(codingPath)
             }
         }
@@ -144,11 +145,14 @@ public struct CodebookChanges {
                 changed = true
             }
             if changed {
-                try AtomicFile.write(text, to: url)
+                changes.append(FileChange(path: claimPath, text: text))
                 summary.claimFiles.append(claimPath)
             }
         }
-        try AtomicFile.write(editor.text, to: study.resolve(path))
+        // Every file of the change, codebook last, through the journal: a kill at any rename
+        // leaves the study before the change or, at the next command, after it.
+        changes.append(FileChange(path: path, text: editor.text))
+        try study.apply(changes)
         return summary
     }
 

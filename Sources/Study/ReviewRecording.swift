@@ -27,6 +27,8 @@ public struct ReviewImportOutcome: Sendable, Equatable {
     public var records: Int
     /// Problems in the export, each with its file and line; the other records were imported.
     public var warnings: [String]
+    /// True when the same file had been imported before: nothing was written.
+    public var alreadyImported = false
 }
 
 /// Records the review's decisions: each goes to its text file first (atomically, under the
@@ -77,6 +79,12 @@ public struct ReviewRecorder {
         }
         return try study.withLock {
             let url = layout.folder.appendingPathComponent(target)
+            let imported = try ReviewState.readImports(layout, relativePath: study.relativePath)
+            if FileManager.default.fileExists(atPath: url.path), let row = imported.last(where: { $0.file == target }),
+               row.original == displayPath, !isCSV, (try? Data(contentsOf: url)) == (try? Data(contentsOf: source)) {
+                // The same file imported again: nothing to do, and nothing changes.
+                return ReviewImportOutcome(file: study.relativePath(url), records: row.records, warnings: warnings, alreadyImported: true)
+            }
             if FileManager.default.fileExists(atPath: url.path) {
                 throw StudyError.invalid("\(study.relativePath(url)) already exists; nothing was imported. Pass --name to import under another name", at: nil)
             }
@@ -91,21 +99,24 @@ public struct ReviewRecorder {
                 }
                 if databaseName.isEmpty { databaseName = entry.database }
             }
-            try FileManager.default.createDirectory(at: layout.folder, withIntermediateDirectories: true)
+            // The export, its original and the imports.csv row go in as one change (the journal),
+            // so a kill in between never leaves an export without its row.
+            var changes: [FileChange] = []
             if isCSV {
                 let original = layout.originals.appendingPathComponent((target as NSString).deletingPathExtension + ".csv")
                 if FileManager.default.fileExists(atPath: original.path) {
                     throw StudyError.invalid("\(study.relativePath(original)) already exists; nothing was imported. Pass --name", at: nil)
                 }
-                try FileManager.default.createDirectory(at: layout.originals, withIntermediateDirectories: true)
-                try AtomicFile.write(text, to: original)
-                try AtomicFile.write(BibTeXWriter.write(result.records), to: url)
+                changes.append(FileChange(path: study.relativePath(original), text: text))
+                changes.append(FileChange(path: study.relativePath(url), text: BibTeXWriter.write(result.records)))
             } else {
-                try AtomicFile.write(try Data(contentsOf: source), to: url)
+                changes.append(FileChange(path: study.relativePath(url), content: try Data(contentsOf: source)))
             }
-            let exists = FileManager.default.fileExists(atPath: layout.imports.path)
-            let row = CSVText.line([target, databaseName, search ?? "", displayPath, String(result.records.count)])
-            try AtomicFile.append((exists ? "" : CSVText.line(ReviewImport.header)) + row, to: layout.imports)
+            var importsText = (try? Data(contentsOf: layout.imports)) ?? Data(CSVText.line(ReviewImport.header).utf8)
+            if let last = importsText.last, last != UInt8(ascii: "\n") { importsText.append(UInt8(ascii: "\n")) }
+            importsText.append(contentsOf: Array(CSVText.line([target, databaseName, search ?? "", displayPath, String(result.records.count)]).utf8))
+            changes.append(FileChange(path: study.relativePath(layout.imports), content: importsText))
+            try study.apply(changes)
             _ = try StudyIndex.open(study)
             return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
         }

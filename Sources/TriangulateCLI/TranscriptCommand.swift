@@ -227,6 +227,9 @@ struct ExcerptsCommand: ParsableCommand {
     func run() throws {
         let (_, index) = try studyOptions.open()
         try index.requireNoErrors(in: StudyIndex.codingInputs)
+        if let coder, !(try index.coders().contains(coder)) {
+            throw StudyError.unknown(kind: "coder with codings", name: coder, known: try index.coders())
+        }
         let selected = try selection.participants(in: index)
         var hits: [(transcript: String, turn: Int, snippet: String)]? = nil
         if let search {

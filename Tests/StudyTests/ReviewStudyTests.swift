@@ -95,6 +95,12 @@ final class ReviewStudyTests: XCTestCase {
         XCTAssertTrue(state.warnings.contains { $0.hasPrefix("corpus/literature/scopus.bib:10:") }, "\(state.warnings)")
         XCTAssertEqual(state.database(of: state.byID["scopus.bib#smith2020reuse"]!), "scopus")
         let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
+        // The same file again is idempotent (issue 9: a re-import of an identical file changes
+        // nothing); another file under an existing name is refused.
+        let again = try ReviewRecorder(study: study).importExport(
+            from: source, displayPath: "scopus.bib", name: nil, database: nil, search: nil, mapping: nil)
+        XCTAssertTrue(again.alreadyImported)
+        try (String(contentsOf: source, encoding: .utf8) + "\n% edited\n").write(to: source, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ReviewRecorder(study: study).importExport(
             from: source, displayPath: "scopus.bib", name: nil, database: nil, search: nil, mapping: nil)) { error in
             XCTAssertTrue(String(describing: error).contains("already exists"), "\(error)")

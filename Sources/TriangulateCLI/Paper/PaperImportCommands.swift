@@ -31,6 +31,10 @@ extension PaperCommand {
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             let outcome = try ReviewRecorder(study: study).importExport(
                 from: url, displayPath: file, name: name, database: database, search: search, mapping: mapping?.value)
+            if outcome.alreadyImported {
+                Terminal.line("\(file) is already imported as \(outcome.file) (\(outcome.records) records); nothing changed.")
+                return
+            }
             PaperCommand.printWarnings(outcome.warnings)
             Terminal.line("Imported \(outcome.records) record\(outcome.records == 1 ? "" : "s") into \(outcome.file)"
                 + (outcome.warnings.isEmpty ? "." : "; \(outcome.warnings.count) problem\(outcome.warnings.count == 1 ? "" : "s") reported above."))
