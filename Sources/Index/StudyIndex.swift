@@ -80,6 +80,9 @@ public final class StudyIndex: Sendable {
             for name in names.sorted() where !name.hasPrefix(".") {
                 let url = folder.appendingPathComponent(name)
                 guard extensions.contains(url.pathExtension.lowercased()) else { continue }
+                // A file reached through a symbolic link is not read: a shared study could point
+                // it anywhere on the reader's machine. `status` lists such links.
+                guard !study.isLink(url) else { continue }
                 files.append(SourceFile(path: study.relativePath(url), url: url, kind: kind))
             }
         }

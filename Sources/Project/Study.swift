@@ -73,6 +73,7 @@ public struct Study: Sendable {
     /// Taking it first finishes any change a killed command left half done (the journal) and
     /// sweeps dead processes' temporary files.
     public func lock() throws -> FileLock {
+        try checkFoldersInside()
         let lock = try FileLock(url: layout.derived.appendingPathComponent("lock"))
         try recover()
         return lock
@@ -112,5 +113,48 @@ extension ReviewLayout {
     /// The literature review's files of `study`.
     public init(study: Study) {
         self.init(folder: study.layout.literature)
+    }
+}
+
+extension Study {
+    /// The study's root with every symbolic link resolved.
+    public var realRoot: URL { root.resolvingSymlinksInPath() }
+
+    /// Whether `url`, with its links resolved, lies inside the study.
+    public func isInside(_ url: URL) -> Bool {
+        let real = url.resolvingSymlinksInPath().path
+        let base = realRoot.path
+        return real == base || real.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+    }
+
+    /// Refuses to write into a study whose folders lead outside it: a symbolic link for
+    /// `corpus/codings` would make `tag` write a coder's decisions somewhere else.
+    func checkFoldersInside() throws {
+        let folders = [layout.codebooks, layout.corpus, layout.transcripts, layout.codings, layout.literature,
+                       layout.claims, layout.datasets, layout.derived]
+        for folder in folders where FileManager.default.fileExists(atPath: folder.path) && !isInside(folder) {
+            throw StudyError.invalid("\(relativePath(folder)) is a link to \(folder.resolvingSymlinksInPath().path), outside the study; nothing is written through it (replace the link with the folder itself)", at: SourceLocation(file: relativePath(folder)))
+        }
+    }
+}
+
+extension Study {
+    /// Whether `url` itself is a symbolic link.
+    public func isLink(_ url: URL) -> Bool {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil
+    }
+
+    /// Symbolic links inside the study's text folders, as `LINK -> TARGET`: their files are not
+    /// read, and `status` lists them.
+    public func links() -> [String] {
+        var found: [String] = []
+        for folder in [layout.codebooks, layout.corpus] {
+            if isLink(folder) { found.append("\(relativePath(folder)) -> \(folder.resolvingSymlinksInPath().path)") }
+            guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isSymbolicLinkKey]) else { continue }
+            for case let url as URL in walker where isLink(url) {
+                found.append("\(relativePath(url)) -> \(url.resolvingSymlinksInPath().path)")
+            }
+        }
+        return found.sorted()
     }
 }

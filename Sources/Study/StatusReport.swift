@@ -43,11 +43,13 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Claims citing papers that the literature review excluded or has not (finished) screening.
     public var claimWarnings: [String]
     public var problems: [Diagnostic]
+    /// Symbolic links in the study's folders: their files are not read.
+    public var links: [String] = []
 
     /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
     /// are not: the next command that queries them imports them.
     public var isClean: Bool {
-        orphaned.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && claimWarnings.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
+        orphaned.isEmpty && links.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && claimWarnings.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
     }
 }
 
@@ -84,6 +86,7 @@ extension StudyIndex {
             claimWarnings: [],
             problems: [])
         report.problems = try problems()
+        report.links = study.links()
         if let claims = try? claims() { report.claimWarnings = reviewWarnings(for: claims) }
         let catalog = DatasetCatalog(study: study)
         report.datasets = catalog.names().map { name in

@@ -49,6 +49,7 @@ struct StatusCommand: ParsableCommand {
             out += "\n\(title):\n" + lines.map { "  \($0)\n" }.joined()
         }
         section("Problems in study files", report.problems.map(\.description))
+        section("Links leading out of the study (their files are not read)", report.links)
         section("Orphaned codings (kept, but they no longer point into their transcript)",
                 report.orphaned.map { "\($0.location): \($0.coding): \($0.reason)" })
         section("Codings with codes missing from the codebooks", report.unknownCodes.map { "\($0.location): \($0.coding)" })

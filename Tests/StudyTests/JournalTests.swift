@@ -1,3 +1,4 @@
+import Coding
 import Foundation
 import Index
 import Project
@@ -76,5 +77,30 @@ final class JournalTests: XCTestCase {
         _ = try CodebookChanges(study: try fixture.study).add(id: "licensing", name: nil, definition: nil, parent: "trust", codebook: nil)
         XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("codebooks/\(stale)").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("codebooks/\(live)").path))
+    }
+}
+
+/// Paths that leave the study: a linked folder is never written through, a linked file is never read.
+final class StudyBoundaryTests: XCTestCase {
+    func testALinkedCodingsFolderIsRefusedAndALinkedTranscriptIsNotRead() throws {
+        let fixture = try StudyFixture(self)
+        let outside = try TestPaths.temporaryDirectory(for: self)
+        let codings = fixture.root.appendingPathComponent("corpus/codings")
+        try FileManager.default.moveItem(at: codings, to: outside.appendingPathComponent("codings"))
+        try FileManager.default.createSymbolicLink(at: codings, withDestinationURL: outside.appendingPathComponent("codings"))
+        XCTAssertThrowsError(try Recorder(study: try fixture.study).tag(TurnAddress("P01#2")!, codes: ["trust"], coder: "ana", quote: nil, memo: nil)) {
+            XCTAssertTrue(String(describing: $0).contains("outside the study"), "\($0)")
+        }
+        try FileManager.default.removeItem(at: codings)
+        try FileManager.default.moveItem(at: outside.appendingPathComponent("codings"), to: codings)
+        let secret = outside.appendingPathComponent("secret.txt")
+        try "Interviewer: hello\nAlice: my secret\n".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: fixture.root.appendingPathComponent("corpus/transcripts/P09.txt"), withDestinationURL: secret)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        XCTAssertFalse(try index.transcriptIDs().contains("P09"))
+        let status = try index.status()
+        XCTAssertFalse(status.isClean)
+        XCTAssertEqual(status.links.count, 1)
+        XCTAssertTrue(status.links[0].hasPrefix("corpus/transcripts/P09.txt -> "))
     }
 }

@@ -29,7 +29,13 @@ final class ReviewCLITests: XCTestCase {
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertTrue(imported.stdout.contains("Imported 3 records into corpus/literature/scopus.bib"), imported.stdout)
         XCTAssertTrue(imported.stderr.contains("scopus.bib:10:"), imported.stderr)
+        // The same export again changes nothing (idempotent); another file under its name is refused.
+        let again = try CLI.run(["paper", "import", export.path], in: root)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("already imported"), again.stdout)
+        try (ReviewStudyTests.export + "\n% edited\n").write(to: export, atomically: true, encoding: .utf8)
         XCTAssertEqual(try CLI.run(["paper", "import", export.path], in: root).status, 1)
+        try ReviewStudyTests.export.write(to: export, atomically: true, encoding: .utf8)
 
         let search = try CLI.run(["paper", "search", "add", "--database", "scopus", "--query", "reuse", "--date", "2025-09-05",
                                   "--file", "corpus/literature/scopus.bib", "--hits", "3"], in: root)
