@@ -149,10 +149,11 @@ public enum Categorical {
 /// population holding `successes` successes.
 ///
 /// Only the stretch of the support whose probabilities are representable is stored: the ratio
-/// recurrence runs from the mode outwards until a term underflows to 0, after which every further
-/// term is 0 too. That is the same sum term for term, but it needs O(√n) memory instead of
-/// O(n), so a table with 10⁹ cases neither exhausts memory nor overflows (the mode is computed
-/// in `Double`).
+/// recurrence runs from the mode outwards until a term falls below 10⁻³⁰⁰ of the mode's, beyond
+/// which no term can change a sum (and before subnormal numbers, where a product with a ratio
+/// just below 1 rounds back to itself and the loop would crawl through the whole support). It
+/// needs O(√n) memory and time instead of O(n), so a table with 10⁹ cases neither exhausts
+/// memory nor overflows (the mode is computed in `Double`).
 struct Hypergeometric {
     /// The smallest and largest possible values, and the number of draws.
     let low: Int, high: Int, draws: Int
@@ -174,7 +175,7 @@ struct Hypergeometric {
         while x < high {
             let ratio = Double(successes - x) * Double(draws - x) / (Double(x + 1) * Double(failures - draws + x + 1))
             weight *= ratio
-            if weight == 0 { break }
+            if weight < 1e-300 { break }
             upward.append(weight)
             x += 1
         }
@@ -184,7 +185,7 @@ struct Hypergeometric {
         while x > low {
             let ratio = Double(x) * Double(failures - draws + x) / (Double(successes - x + 1) * Double(draws - x + 1))
             weight *= ratio
-            if weight == 0 { break }
+            if weight < 1e-300 { break }
             downward.append(weight)
             x -= 1
         }
@@ -260,17 +261,16 @@ struct FisherNoncentralHypergeometric {
         }
         let mode = lo
         // Sums of the weights below a, at a, and above a (the mode's weight is 1).
-        var below = 0.0, at = 0.0, above = 0.0
-        func add(_ x: Int, _ weight: Double) {
-            if x < a { below += weight } else if x > a { above += weight } else { at += weight }
-        }
-        add(mode, 1)
+        // Weights relative to the mode's: the sums of those at most a and at least a.
+        var atMost = mode <= a ? 1.0 : 0, atLeast = mode >= a ? 1.0 : 0, total = 1.0
         var weight = 1.0, x = mode
         while x < high {
             weight *= ratio(x)
             if weight < 1e-20 { break }
             x += 1
-            add(x, weight)
+            total += weight
+            if x <= a { atMost += weight }
+            if x >= a { atLeast += weight }
         }
         weight = 1
         x = mode
@@ -278,10 +278,11 @@ struct FisherNoncentralHypergeometric {
             weight /= ratio(x - 1)
             if weight < 1e-20 { break }
             x -= 1
-            add(x, weight)
+            total += weight
+            if x <= a { atMost += weight }
+            if x >= a { atLeast += weight }
         }
-        let total = below + at + above
-        return (min(1, (below + at) / total), min(1, (above + at) / total))
+        return (min(1, atMost / total), min(1, atLeast / total))
     }
 
     /// The conditional exact interval for the odds ratio given the observed top-left count,
@@ -296,14 +297,21 @@ struct FisherNoncentralHypergeometric {
             FisherNoncentralHypergeometric.tails(at: a, population: population, successes: successes, draws: draws,
                                                  oddsRatio: exp(logPsi))
         }
+        // The search starts around the Haldane-corrected log odds ratio, ± 4 of its Woolf
+        // standard errors, which brackets the bounds in all but extreme tables (the bracket
+        // widens itself when it does not); a table of 10⁹ cases then needs a dozen evaluations.
+        let b = successes - a, c = draws - a, d = population - successes - c
+        let cells = [a, b, c, d].map { Double($0) + 0.5 }
+        let centre = log(cells[0] * cells[3] / (cells[1] * cells[2]))
+        let width = 4 * cells.reduce(0) { $0 + 1 / $1 }.squareRoot()
         var lower = 0.0, upper = Double.infinity
         if alternative != .less && a > low {
             // P(X ≥ a; ψ) rises with ψ.
-            lower = exp(Roots.decreasingRoot({ tail - tails($0).atLeast }, from: -5, to: 5))
+            lower = exp(Roots.decreasingRoot({ tail - tails($0).atLeast }, from: centre - width, to: centre))
         }
         if alternative != .greater && a < high {
             // P(X ≤ a; ψ) falls with ψ.
-            upper = exp(Roots.decreasingRoot({ tails($0).atMost - tail }, from: -5, to: 5))
+            upper = exp(Roots.decreasingRoot({ tails($0).atMost - tail }, from: centre, to: centre + width))
         }
         return (lower, upper)
     }
