@@ -169,32 +169,37 @@ public struct MetricSamples {
         }
     }
 
-    /// Runs the test on the collected samples.
-    public func run() throws -> TestResult {
+    /// Runs the test on the collected samples, with the study's evaluation defaults (the
+    /// metric's own `confidence:`, `interval:` and `bootstrap:` override them).
+    public func run(defaults: EvaluationDefaults = EvaluationDefaults()) throws -> TestResult {
         let alternative = spec.alternative
+        let level = spec.confidenceLevel(defaults: defaults)
+        let interval = spec.intervalChoice(defaults: defaults)
         do {
             switch spec.test {
-            case .spearman: return try Correlation.spearman(x, y, alternative: alternative)
-            case .pearson: return try Correlation.pearson(x, y, alternative: alternative)
-            case .kendall: return try Correlation.kendallTauB(x, y, alternative: alternative)
-            case .wilcoxon: return try Paired.wilcoxonSignedRank(x, y, alternative: alternative)
-            case .pairedT: return try Paired.pairedT(x, y, alternative: alternative)
+            case .spearman: return try Correlation.spearman(x, y, alternative: alternative, confidenceLevel: level)
+            case .pearson: return try Correlation.pearson(x, y, alternative: alternative, confidenceLevel: level)
+            case .kendall: return try Correlation.kendallTauB(x, y, alternative: alternative, confidenceLevel: level)
+            case .wilcoxon: return try Paired.wilcoxonSignedRank(x, y, alternative: alternative, confidenceLevel: level)
+            case .pairedT: return try Paired.pairedT(x, y, alternative: alternative, confidenceLevel: level)
             case .mannWhitney:
                 let (a, b) = try twoGroups()
-                return try TwoSample.mannWhitneyU(a, b, alternative: alternative)
+                return try TwoSample.mannWhitneyU(a, b, alternative: alternative, confidenceLevel: level)
             case .welchT:
                 let (a, b) = try twoGroups()
-                return try TwoSample.welchT(a, b, alternative: alternative)
+                return try TwoSample.welchT(a, b, alternative: alternative, confidenceLevel: level)
             case .studentT:
                 let (a, b) = try twoGroups()
-                return try TwoSample.studentT(a, b, alternative: alternative)
-            case .kruskalWallis: return try KGroups.kruskalWallis(try kGroups())
-            case .anova: return try KGroups.oneWayANOVA(try kGroups())
-            case .chiSquare: return try Categorical.chiSquareIndependence(table(rows: nil, columns: nil))
+                return try TwoSample.studentT(a, b, alternative: alternative, confidenceLevel: level)
+            case .kruskalWallis: return try KGroups.kruskalWallis(try kGroups(), interval: interval)
+            case .anova: return try KGroups.oneWayANOVA(try kGroups(), interval: interval)
+            case .chiSquare: return try Categorical.chiSquareIndependence(table(rows: nil, columns: nil), interval: interval)
             case .fisher:
-                return try Categorical.fisherExact2x2(table(rows: spec.groups, columns: spec.levels), alternative: alternative)
+                return try Categorical.fisherExact2x2(table(rows: spec.groups, columns: spec.levels), alternative: alternative,
+                                                      confidenceLevel: level)
             case .binomial:
-                return try Proportion.binomialTest(successes: successes, trials: trials, p0: spec.p0 ?? 0.5, alternative: alternative)
+                return try Proportion.binomialTest(successes: successes, trials: trials, p0: spec.p0 ?? 0.5, alternative: alternative,
+                                                   confidenceLevel: level)
             case .threshold:
                 guard let value = singleValue else { throw MetricError("the query returned no row") }
                 return TestResult(test: "threshold", n: 1, statisticName: "value", statistic: value, degreesOfFreedom: nil,
@@ -251,8 +256,10 @@ extension MetricSpec {
         }
     }
 
-    /// The verdict of a tested metric, given its p-value adjusted across the matrix.
-    public func verdict(for result: TestResult, adjustedP: Double?, studyAlpha: Double) -> Verdict {
+    /// The verdict of a tested metric, given its p-value adjusted across the matrix and the
+    /// study's rule for p = alpha.
+    public func verdict(for result: TestResult, adjustedP: Double?, studyAlpha: Double,
+                        significance: SignificanceRule = .belowAlpha) -> Verdict {
         let effect = directionalEffect(of: result)
         if test == .threshold {
             let holds: Bool
@@ -265,6 +272,6 @@ extension MetricSpec {
         }
         guard let adjustedP else { return .error }
         return Verdict.decide(adjustedP: adjustedP, alpha: alpha ?? studyAlpha, effect: effect, expectation: expect,
-                              minEffect: minEffect ?? 0)
+                              minEffect: minEffect ?? 0, significance: significance)
     }
 }

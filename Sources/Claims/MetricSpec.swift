@@ -53,6 +53,9 @@ public enum TestKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// Tests whose effect can take a bootstrap interval instead of the analytic one.
+    var hasBootstrapOption: Bool { self == .kruskalWallis || self == .anova || self == .chiSquare }
+
     /// Tests that compare exactly two groups and so need `groups: [first, second]`.
     var isTwoGroup: Bool { self == .mannWhitney || self == .welchT || self == .studentT }
 
@@ -110,12 +113,19 @@ public struct MetricSpec: Sendable, Equatable {
     /// One-sided tests run in the predicted direction; two-sided (the default) also lets the data
     /// contradict the claim.
     public var oneSided: Bool
+    /// The confidence level of this metric's interval; nil takes the study's (0.95 by default).
+    public var confidence: Double?
+    /// Which interval an effect without a closed form gets; nil takes the study's.
+    public var interval: IntervalKind?
+    /// The bootstrap's resamples and seed for this metric; nil fields take the study's.
+    public var bootstrap: BootstrapSettings?
     public var note: String?
     public var location: SourceLocation
 
     public init(id: String, dataset: String? = nil, query: String, test: TestKind, expect: Expectation,
                 groups: [String]? = nil, alpha: Double? = nil, minEffect: Double? = nil, p0: Double? = nil,
-                threshold: Double? = nil, levels: [String]? = nil, oneSided: Bool = false, note: String? = nil,
+                threshold: Double? = nil, levels: [String]? = nil, oneSided: Bool = false, confidence: Double? = nil,
+                interval: IntervalKind? = nil, bootstrap: BootstrapSettings? = nil, note: String? = nil,
                 location: SourceLocation) {
         self.id = id
         self.dataset = dataset
@@ -129,12 +139,15 @@ public struct MetricSpec: Sendable, Equatable {
         self.threshold = threshold
         self.levels = levels
         self.oneSided = oneSided
+        self.confidence = confidence
+        self.interval = interval
+        self.bootstrap = bootstrap
         self.note = note
         self.location = location
     }
 
     static let keys = ["id", "dataset", "query", "test", "expect", "groups", "levels", "alpha", "min_effect", "p0",
-                       "threshold", "sided", "note"]
+                       "threshold", "sided", "confidence", "interval", "bootstrap", "note"]
 
     static func parse(_ value: YAMLValue) throws -> MetricSpec {
         let fields = try value.fields("a metric", allowed: keys)
@@ -211,10 +224,19 @@ public struct MetricSpec: Sendable, Equatable {
             }
         }
         let query = try fields.requiredString("query")
+        let confidence = try fields["confidence"].map(EvaluationDefaults.parseConfidence)
+        let interval = try fields["interval"].map(EvaluationDefaults.parseInterval)
+        let bootstrap = try fields["bootstrap"].map(BootstrapSettings.parse)
+        if let node = fields["interval"] ?? fields["bootstrap"], !test.hasBootstrapOption {
+            throw node.error("'\(fields["interval"] != nil ? "interval" : "bootstrap")' chooses between analytic and bootstrap intervals, which only kruskal-wallis, anova and chi-square have; \(test.rawValue) has one exact interval")
+        }
+        if interval == .analytic, let node = fields["bootstrap"] {
+            throw node.error("'bootstrap' settings need 'interval: bootstrap' (this metric asks for the analytic interval)")
+        }
         return MetricSpec(
             id: try fields.requiredString("id"), dataset: try fields.string("dataset"), query: query, test: test,
             expect: expect, groups: groups, alpha: alpha, minEffect: minEffect, p0: p0, threshold: threshold,
-            levels: levels, oneSided: oneSided,
+            levels: levels, oneSided: oneSided, confidence: confidence, interval: interval, bootstrap: bootstrap,
             note: try fields.string("note"), location: value.location)
     }
 
@@ -231,6 +253,9 @@ public struct MetricSpec: Sendable, Equatable {
         if let threshold { writer.raw("threshold", "\(threshold)", indent: 4) }
         if let levels { writer.flowList("levels", levels, indent: 4) }
         if oneSided { writer.raw("sided", "one", indent: 4) }
+        if let confidence { writer.raw("confidence", "\(confidence)", indent: 4) }
+        if let interval { writer.raw("interval", interval.rawValue, indent: 4) }
+        if let bootstrap { bootstrap.write(to: &writer, indent: 4) }
         if let note { writer.scalar("note", note, indent: 4) }
     }
 

@@ -38,14 +38,24 @@ public struct AgreementResult: Sendable, Equatable {
     /// The agreement expected by chance Aₑ; nil for percent agreement, which does not correct
     /// for chance. Chance-corrected values are (Aₒ − Aₑ)/(1 − Aₑ).
     public var expected: Double?
+    /// The standard error of the coefficient, when the measure has one.
+    public var standardError: Double?
+    /// The confidence interval, when the measure has one.
+    public var interval: ConfidenceInterval?
+    /// How the standard error and interval were found, in words an output can quote.
+    public var intervalMethod: String?
 
-    public init(measure: String, value: Double, units: Int, coders: Int, observed: Double?, expected: Double?) {
+    public init(measure: String, value: Double, units: Int, coders: Int, observed: Double?, expected: Double?,
+                standardError: Double? = nil, interval: ConfidenceInterval? = nil, intervalMethod: String? = nil) {
         self.measure = measure
         self.value = value
         self.units = units
         self.coders = coders
         self.observed = observed
         self.expected = expected
+        self.standardError = standardError
+        self.interval = interval
+        self.intervalMethod = intervalMethod
     }
 }
 
@@ -100,7 +110,13 @@ public enum Agreement {
     /// κ = (Aₒ − Aₑ)/(1 − Aₑ), with Aₒ the share of units on which the coders agree and
     /// Aₑ = Σₖ pₖ·qₖ, pₖ and qₖ the shares of units each coder put in category k. Each coder's own
     /// category distribution defines chance, which is what distinguishes it from Scott's pi.
-    public static func cohensKappa(_ table: RatingTable) throws -> AgreementResult {
+    ///
+    /// Its standard error is the large-sample one of Fleiss, Cohen and Everitt (1969), as
+    /// statsmodels' `std_kappa`: Var(κ) = (A + B − C)/((1 − Aₑ)² n) with
+    /// A = Σᵢ pᵢᵢ(1 − (pᵢ. + p.ᵢ)(1 − κ))², B = (1 − κ)² Σᵢ≠ⱼ pᵢⱼ(p.ᵢ + pⱼ.)², C = (κ − Aₑ(1 − κ))²;
+    /// the interval is the Wald interval κ ∓ z·SE, statsmodels' `kappa_low`/`kappa_upp`.
+    public static func cohensKappa(_ table: RatingTable, confidenceLevel: Double = 0.95) throws -> AgreementResult {
+        try Check.confidenceLevel(confidenceLevel)
         let coded = try CodedTable(table)
         guard coded.coders == 2 else {
             throw CannotTest(
@@ -109,12 +125,14 @@ public enum Agreement {
         }
         var first = [Int](repeating: 0, count: coded.categories)
         var second = [Int](repeating: 0, count: coded.categories)
+        var cross = [Int](repeating: 0, count: coded.categories * coded.categories)
         var used = 0, agreeing = 0
         for unit in 0..<coded.units where coded.weights[unit] > 0 {
             let a = coded.codes[2 * unit], b = coded.codes[2 * unit + 1]
             guard a >= 0, b >= 0 else { continue }
             let weight = coded.weights[unit]
             used += weight
+            cross[a * coded.categories + b] += weight
             first[a] += weight
             second[b] += weight
             if a == b { agreeing += weight }
@@ -129,9 +147,32 @@ public enum Agreement {
             expected += (Double(first[category]) / total) * (Double(second[category]) / total)
         }
         guard expected < 1 else { throw CannotTest(reason: singleCategory(measure: "Cohen's kappa")) }
+        let kappa = (observed - expected) / (1 - expected)
+        let k = coded.categories
+        var termA = 0.0, termB = 0.0
+        for i in 0..<k {
+            let rowShare = Double(first[i]) / total
+            for j in 0..<k where cross[i * k + j] > 0 {
+                let p = Double(cross[i * k + j]) / total
+                if i == j {
+                    let factor = 1 - (rowShare + Double(second[i]) / total) * (1 - kappa)
+                    termA += p * factor * factor
+                } else {
+                    let sum = Double(second[i]) / total + Double(first[j]) / total
+                    termB += p * sum * sum
+                }
+            }
+        }
+        termB *= (1 - kappa) * (1 - kappa)
+        let termC = (kappa - expected * (1 - kappa)) * (kappa - expected * (1 - kappa))
+        let variance = max(0, (termA + termB - termC) / ((1 - expected) * (1 - expected) * total))
+        let se = variance.squareRoot()
+        let z = SpecialFunctions.normalQuantile(0.5 + confidenceLevel / 2)
         return AgreementResult(
-            measure: "Cohen's kappa", value: (observed - expected) / (1 - expected), units: used, coders: 2,
-            observed: observed, expected: expected)
+            measure: "Cohen's kappa", value: kappa, units: used, coders: 2,
+            observed: observed, expected: expected, standardError: se,
+            interval: ConfidenceInterval(lower: kappa - z * se, upper: kappa + z * se, level: confidenceLevel),
+            intervalMethod: "Fleiss-Cohen-Everitt standard error, Wald interval")
     }
 
     /// Fleiss' kappa for three or more coders, over the units every coder rated, as
@@ -143,7 +184,12 @@ public enum Agreement {
     /// left out because the formula assumes the same number of ratings per unit; Krippendorff's
     /// alpha keeps them. Two coders are refused: use Cohen's kappa (Fleiss' formula would give
     /// Scott's pi, a different coefficient).
-    public static func fleissKappa(_ table: RatingTable) throws -> AgreementResult {
+    ///
+    /// Its standard error is Gwet's linearized one (Gwet 2014; `irrCAC`'s `fleiss.kappa.raw` on
+    /// the same complete units), which holds under the alternative, not only under κ = 0 as
+    /// Fleiss' (1971) formula does; the interval is κ ∓ t_{N−1}·SE, clipped to 1 above.
+    public static func fleissKappa(_ table: RatingTable, confidenceLevel: Double = 0.95) throws -> AgreementResult {
+        try Check.confidenceLevel(confidenceLevel)
         let coded = try CodedTable(table)
         let n = coded.coders
         guard n >= 3 else {
@@ -179,9 +225,21 @@ public enum Agreement {
             expected += share * share
         }
         guard expected < 1 else { throw CannotTest(reason: singleCategory(measure: "Fleiss' kappa")) }
-        return AgreementResult(
-            measure: "Fleiss' kappa", value: (observed - expected) / (1 - expected), units: used, coders: n,
-            observed: observed, expected: expected)
+        let kappa = (observed - expected) / (1 - expected)
+        var result = AgreementResult(
+            measure: "Fleiss' kappa", value: kappa, units: used, coders: n, observed: observed, expected: expected)
+        if used >= 2 {
+            let units = UnitCategoryCounts(coded) { $0 == n }
+            let pi = GwetVariance.classification(units)
+            let chance = pi.reduce(0) { $0 + $1 * $1 }
+            let chancePerUnit = units.counts.map { row in zip(row, pi).reduce(0) { $0 + Double($1.0) * $1.1 } / Double(n) }
+            let (se, interval) = GwetVariance.interval(
+                units, coefficient: kappa, chance: chance, chancePerUnit: chancePerUnit, level: confidenceLevel)
+            result.standardError = se
+            result.interval = interval
+            result.intervalMethod = "Gwet linearized variance, t interval"
+        }
+        return result
     }
 
     /// Krippendorff's alpha for nominal categories, any number of coders, missing ratings
@@ -194,7 +252,12 @@ public enum Agreement {
     /// α = 1 − (n − 1)(n − Σ꜀ o꜀꜀)/(n² − Σ꜀ n꜀²). `observed` is Aₒ = Σ꜀ o꜀꜀/n and `expected`
     /// is Aₑ = Σ꜀ n꜀(n꜀ − 1)/(n(n − 1)), so that α = (Aₒ − Aₑ)/(1 − Aₑ) like the kappas; the
     /// n − 1 is the small-sample correction (drawing without replacement).
-    public static func krippendorffAlpha(_ table: RatingTable) throws -> AgreementResult {
+    ///
+    /// The standard error is Gwet's linearized one (`irrCAC`'s `krippen.alpha.raw`), with the
+    /// interval α ∓ t_{N−1}·SE clipped to 1 above; `krippendorffAlphaBootstrap` gives the
+    /// bootstrap interval instead.
+    public static func krippendorffAlpha(_ table: RatingTable, confidenceLevel: Double = 0.95) throws -> AgreementResult {
+        try Check.confidenceLevel(confidenceLevel)
         let coded = try CodedTable(table)
         var counts = [Int](repeating: 0, count: coded.categories)
         var totals = [Int](repeating: 0, count: coded.categories)
@@ -239,9 +302,56 @@ public enum Agreement {
                     + "disagreement is 0 and Krippendorff's alpha is undefined")
         }
         let value = 1 - (n - 1) * (n - diagonal) / chanceDisagreement
-        return AgreementResult(
+        var result = AgreementResult(
             measure: "Krippendorff's alpha", value: value, units: used, coders: coded.coders,
             observed: diagonal / n, expected: sameCategoryDraws / (n * (n - 1)))
+        if used >= 2 {
+            let (se, interval) = krippendorffStandardError(UnitCategoryCounts(coded) { $0 >= 2 }, alpha: value, level: confidenceLevel)
+            result.standardError = se
+            result.interval = interval
+            result.intervalMethod = "Gwet linearized variance, t interval"
+        }
+        return result
+    }
+
+    /// Gwet's linearized standard error of alpha, as `irrCAC` (`CAC.krippendorff()`), over the
+    /// units with at least two ratings: with r̄ the mean number of ratings per unit,
+    /// Aₒ' = mean of Σₖ rᵤₖ(rᵤₖ − 1)/(r̄(rᵤ − 1)), πₖ = mean of rᵤₖ/r̄, Aₑ = Σ πₖ², α' = (Aₒ' − Aₑ)/(1 − Aₑ),
+    /// each unit contributes κᵤ − 2(1 − α')(Aₑᵤ − Aₑ)/(1 − Aₑ), and Var = Σ(contribution − α')²/(N(N − 1)).
+    private static func krippendorffStandardError(_ units: UnitCategoryCounts, alpha: Double, level: Double)
+        -> (Double, ConfidenceInterval)
+    {
+        let n = units.total
+        var ratings = 0.0
+        for (row, weight) in zip(units.counts, units.weights) { ratings += Double(weight) * Double(row.reduce(0, +)) }
+        let meanRatings = ratings / n
+        var pi = [Double](repeating: 0, count: units.categories)
+        var observedPrime = 0.0
+        let agreeing = units.counts.map { row in row.reduce(0.0) { $0 + Double($1) * Double($1 - 1) } }
+        for (index, (row, weight)) in zip(units.counts, units.weights).enumerated() {
+            let r = Double(row.reduce(0, +))
+            observedPrime += Double(weight) * agreeing[index] / (meanRatings * (r - 1))
+            for (k, count) in row.enumerated() { pi[k] += Double(weight) * Double(count) / meanRatings }
+        }
+        observedPrime /= n
+        pi = pi.map { $0 / n }
+        let epsilon = 1 / ratings
+        let observed = (1 - epsilon) * observedPrime + epsilon
+        let chance = pi.reduce(0) { $0 + $1 * $1 }
+        let alphaPrime = (observedPrime - chance) / (1 - chance)
+        var sum = 0.0
+        for (index, (row, weight)) in zip(units.counts, units.weights).enumerated() {
+            let r = Double(row.reduce(0, +))
+            let agreement = agreeing[index] / (meanRatings * (r - 1)) - observed * (r - meanRatings) / meanRatings
+            let kappa = (agreement - chance) / (1 - chance)
+            let chanceHere = zip(row, pi).reduce(0) { $0 + Double($1.0) * $1.1 } / meanRatings
+                - chance * (r - meanRatings) / meanRatings
+            let contribution = kappa - 2 * (1 - alphaPrime) * (chanceHere - chance) / (1 - chance)
+            sum += Double(weight) * (contribution - alphaPrime) * (contribution - alphaPrime)
+        }
+        let se = (sum / (n * (n - 1))).squareRoot()
+        let t = SpecialFunctions.studentTQuantile(0.5 + level / 2, degreesOfFreedom: n - 1)
+        return (se, ConfidenceInterval(lower: alpha - t * se, upper: min(1, alpha + t * se), level: level))
     }
 
     private static func singleCategory(measure: String) -> String {
@@ -251,7 +361,7 @@ public enum Agreement {
 
 /// A validated rating table with categories replaced by small integers (−1 for a missing
 /// rating), stored row after row, so the measures count with arrays instead of hashing labels.
-private struct CodedTable {
+struct CodedTable {
     let coders: Int
     let units: Int
     let categories: Int

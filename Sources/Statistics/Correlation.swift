@@ -31,7 +31,8 @@ public enum Correlation {
             test: "Spearman", n: n, statisticName: "rho", statistic: rho, degreesOfFreedom: df, pValue: p,
             effect: EffectSize(
                 name: "rho", value: rho,
-                interval: fisherInterval(rho, n: n, level: confidenceLevel, alternative: alternative)),
+                interval: fisherInterval(rho, n: n, level: confidenceLevel, alternative: alternative),
+                intervalMethod: "Fisher z"),
             method: nil)
     }
 
@@ -60,7 +61,8 @@ public enum Correlation {
             test: "Pearson", n: n, statisticName: "r", statistic: r, degreesOfFreedom: Double(n - 2), pValue: p,
             effect: EffectSize(
                 name: "r", value: r,
-                interval: fisherInterval(r, n: n, level: confidenceLevel, alternative: alternative)),
+                interval: fisherInterval(r, n: n, level: confidenceLevel, alternative: alternative),
+                intervalMethod: "Fisher z"),
             method: nil)
     }
 
@@ -111,7 +113,7 @@ public enum Correlation {
             : nil
         return TestResult(
             test: "Kendall tau-b", n: n, statisticName: "tau", statistic: tau, degreesOfFreedom: nil, pValue: p,
-            effect: EffectSize(name: "tau-b", value: tau, interval: interval),
+            effect: EffectSize(name: "tau-b", value: tau, interval: interval, intervalMethod: "Fisher z"),
             method: exact ? "exact" : "asymptotic")
     }
 
@@ -123,15 +125,8 @@ public enum Correlation {
         try Check.finite(x, named: "x")
         try Check.finite(y, named: "y")
         try Check.confidenceLevel(confidenceLevel)
-        try checkNotConstant(x, named: "x", for: kind)
-        try checkNotConstant(y, named: "y", for: kind)
-    }
-
-    static func checkNotConstant(_ values: [Double], named name: String, for what: String) throws {
-        if let first = values.first, values.allSatisfy({ $0 == first }) {
-            throw CannotTest(
-                reason: "every value of \(name) is the same (constant input), so \(what) is undefined")
-        }
+        try Check.notConstant(x, named: "x", for: kind)
+        try Check.notConstant(y, named: "y", for: kind)
     }
 
     /// Pearson's r = Σ(x − x̄)(y − ȳ) / √(Σ(x − x̄)² Σ(y − ȳ)²), clipped to [−1, 1] against rounding.

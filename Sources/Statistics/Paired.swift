@@ -37,8 +37,7 @@ public enum Paired {
         let differences = zip(x, y).map { $0 - $1 }
         let nonzero = differences.filter { $0 != 0 }
         if nonzero.isEmpty {
-            throw CannotTest(
-                reason: "every difference between x and y is zero, so the signed-rank test has nothing to rank")
+            throw CannotTest(reason: Check.constantReason("the differences x − y", test) + " (every difference is 0)")
         }
         let m = Double(nonzero.count)
         let ranking = Ranking(nonzero.map(abs))
@@ -60,9 +59,7 @@ public enum Paired {
 
         let p: Double
         if method == "asymptotic" {
-            let tieTerm = Double(ranking.tieGroupSizes.reduce(0) { $0 + ($1 * $1 * $1 - $1) })
-            let se = ((m * (m + 1) * (2 * m + 1) - tieTerm / 2) / 24).squareRoot()
-            let z = (rPlus - m * (m + 1) / 4) / se
+            let z = signedRankZ(rPlus: rPlus, m: m, tieTerm: ranking.tieTerm)
             p = SpecialFunctions.pValue(z, alternative: alternative, upperTail: SpecialFunctions.normalUpperTail)
         } else {
             p = signFlipPValue(doubledRanks: ranking.ranks.map { Int(($0 * 2).rounded()) },
@@ -77,8 +74,16 @@ public enum Paired {
             pValue: p,
             effect: EffectSize(
                 name: "matched-pairs rank-biserial r", value: r,
-                interval: Intervals.fisher(r, standardError: se, level: confidenceLevel, alternative: alternative)),
+                interval: Intervals.fisher(r, standardError: se, level: confidenceLevel, alternative: alternative),
+                intervalMethod: "Fisher z"),
             method: method)
+    }
+
+    /// z = (R⁺ − m(m + 1)/4)/√((m(m + 1)(2m + 1) − Σ(t³ − t)/2)/24), in `Double` throughout, so m up
+    /// to 10⁹ and tie groups as large as m neither overflow nor lose the correction.
+    static func signedRankZ(rPlus: Double, m: Double, tieTerm: Double) -> Double {
+        let se = ((m * (m + 1) * (2 * m + 1) - tieTerm / 2) / 24).squareRoot()
+        return (rPlus - m * (m + 1) / 4) / se
     }
 
     /// The p-value of 2R⁺ = `observed` under random signs: each doubled rank joins the positive
@@ -108,7 +113,8 @@ public enum Paired {
     ///
     /// t = d̄/(s_d/√n) with n − 1 degrees of freedom. The effect is Cohen's d_z = d̄/s_d, the
     /// standardized mean difference of the pairs (positive when x exceeds y on average), with
-    /// the normal-approximation interval SE = √(1/n + d_z²/(2n)).
+    /// the exact interval d_z = t/√n: the noncentral-t bounds of t with n − 1 degrees of freedom,
+    /// divided by √n.
     ///
     /// - Throws: `CannotTest` for mismatched lengths, fewer than 2 pairs, NaN or infinite
     ///   values, or differences that are all the same (zero variance).
@@ -123,10 +129,7 @@ public enum Paired {
         try Check.confidenceLevel(confidenceLevel)
 
         let differences = zip(x, y).map { $0 - $1 }
-        if let first = differences.first, differences.allSatisfy({ $0 == first }) {
-            throw CannotTest(
-                reason: "every difference x − y equals \(first) (zero variance), so a paired t statistic is undefined")
-        }
+        try Check.notConstant(differences, named: "the differences x − y", for: test)
         let n = Double(differences.count)
         let mean = Moments.mean(differences)
         let sd = Moments.variance(differences).squareRoot()
@@ -136,13 +139,14 @@ public enum Paired {
             SpecialFunctions.studentTUpperTail($0, degreesOfFreedom: df)
         }
         let dz = mean / sd
-        let se = (1 / n + dz * dz / (2 * n)).squareRoot()
         return TestResult(
             test: "paired t", n: differences.count, statisticName: "t", statistic: t, degreesOfFreedom: df,
             pValue: p,
             effect: EffectSize(
                 name: "Cohen's d_z", value: dz,
-                interval: Intervals.normal(dz, standardError: se, level: confidenceLevel, alternative: alternative)),
+                interval: EffectIntervals.standardizedDifference(
+                    dz, scale: 1 / n.squareRoot(), degreesOfFreedom: df, level: confidenceLevel, alternative: alternative),
+                intervalMethod: "noncentral t"),
             method: nil)
     }
 }

@@ -45,7 +45,8 @@ public enum Proportion {
             test: "binomial", n: n, statisticName: "k", statistic: Double(k), degreesOfFreedom: nil, pValue: p,
             effect: EffectSize(
                 name: "proportion", value: Double(k) / Double(n),
-                interval: wilsonInterval(k, n, level: confidenceLevel, alternative: alternative)),
+                interval: wilsonInterval(k, n, level: confidenceLevel, alternative: alternative),
+                intervalMethod: "Wilson score"),
             method: "exact")
     }
 

@@ -23,6 +23,18 @@ enum Check {
         }
     }
 
+    /// Refuses input whose values are all equal, with the same plain reason in every test.
+    static func notConstant(_ values: [Double], named name: String, for test: String) throws {
+        if let first = values.first, values.allSatisfy({ $0 == first }) {
+            throw CannotTest(reason: constantReason(name, test))
+        }
+    }
+
+    /// "every value of X is the same (constant input), so T has nothing to compare".
+    static func constantReason(_ name: String, _ test: String) -> String {
+        "every value of \(name) is the same (constant input), so \(test) is undefined"
+    }
+
     static func confidenceLevel(_ level: Double) throws {
         if !(level > 0 && level < 1) {
             throw CannotTest(reason: "the confidence level must lie strictly between 0 and 1, found \(level)")
@@ -57,6 +69,22 @@ struct Ranking {
 
     /// Whether any two values are equal.
     var hasTies: Bool { tieGroupSizes.contains { $0 > 1 } }
+
+    /// Σ(t³ − t) over the tie groups, the tie correction of every rank test here.
+    var tieTerm: Double { Ranking.tieTerm(tieGroupSizes) }
+
+    /// Σ(t³ − t) for tie groups of the given sizes, in `Double`: a group of 2.1 million equal
+    /// values already has t³ beyond `Int.max`, and real data (models with zero downloads) have
+    /// groups that large. Each term is exact up to t ≈ 2·10⁵ and within one rounding beyond, far
+    /// inside the tolerance of the statistics that use it.
+    static func tieTerm(_ sizes: [Int]) -> Double {
+        var total = 0.0
+        for size in sizes where size > 1 {
+            let t = Double(size)
+            total += (t * t - 1) * t
+        }
+        return total
+    }
 }
 
 /// Sums and moments with Neumaier's compensated summation, so that large samples agree with

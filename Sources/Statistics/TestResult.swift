@@ -33,11 +33,39 @@ public struct EffectSize: Sendable, Equatable {
     public var value: Double
     /// The interval for the point estimate, if the method defines one.
     public var interval: ConfidenceInterval?
+    /// How the interval was built, in words a methods section can quote: "noncentral t",
+    /// "Fisher z", "Wilson score", "noncentral chi-square", "noncentral F", "conditional exact",
+    /// "percentile bootstrap (2000 resamples, seed 20240601)"; nil when there is no interval.
+    public var intervalMethod: String?
 
-    public init(name: String, value: Double, interval: ConfidenceInterval?) {
+    public init(name: String, value: Double, interval: ConfidenceInterval?, intervalMethod: String? = nil) {
         self.name = name
         self.value = value
         self.interval = interval
+        self.intervalMethod = interval == nil ? nil : intervalMethod
+    }
+}
+
+/// How the interval of an effect without a closed form (epsilon squared, eta squared,
+/// Cramér's V) is built.
+public enum IntervalChoice: Sendable, Equatable {
+    /// No interval.
+    case none
+    /// The analytic interval: the inversion of the test statistic's noncentral distribution
+    /// (see `docs/statistics.md`), at the given confidence level.
+    case analytic(confidenceLevel: Double)
+    /// A seeded percentile bootstrap.
+    case bootstrap(BootstrapOptions)
+
+    /// The analytic interval at 95%, the default everywhere.
+    public static let standard = IntervalChoice.analytic(confidenceLevel: 0.95)
+
+    func validate() throws {
+        switch self {
+        case .none: return
+        case .analytic(let level): try Check.confidenceLevel(level)
+        case .bootstrap(let options): try options.validate()
+        }
     }
 }
 
@@ -62,6 +90,9 @@ public struct TestResult: Sendable, Equatable {
     public var effect: EffectSize
     /// How the p-value was computed, when a test has several ways ("exact", "asymptotic").
     public var method: String?
+    /// Further estimates of the same effect, for example the bias-corrected Cramér's V beside
+    /// the sample V, or omega squared beside eta squared; empty for most tests.
+    public var additionalEffects: [EffectSize] = []
 
     public init(
         test: String, n: Int, statisticName: String, statistic: Double, degreesOfFreedom: Double?,

@@ -63,9 +63,9 @@ final class AgreementTests: XCTestCase {
     private static var measures: [(name: String, run: Measure, expectation: (AgreementCase) -> AgreementExpectation)] {
         [
             ("percent agreement", Agreement.percentAgreement, { $0.expected.percentAgreement }),
-            ("Cohen's kappa", Agreement.cohensKappa, { $0.expected.cohensKappa }),
-            ("Fleiss' kappa", Agreement.fleissKappa, { $0.expected.fleissKappa }),
-            ("Krippendorff's alpha", Agreement.krippendorffAlpha, { $0.expected.krippendorffAlpha }),
+            ("Cohen's kappa", { try Agreement.cohensKappa($0) }, { $0.expected.cohensKappa }),
+            ("Fleiss' kappa", { try Agreement.fleissKappa($0) }, { $0.expected.fleissKappa }),
+            ("Krippendorff's alpha", { try Agreement.krippendorffAlpha($0) }, { $0.expected.krippendorffAlpha }),
         ]
     }
 
@@ -150,7 +150,7 @@ final class AgreementTests: XCTestCase {
     func testASingleCategoryLeavesPercentAgreementDefinedAndTheOthersUndefined() throws {
         let two = RatingTable(coders: ["a", "b"], ratings: Array(repeating: ["absent", "absent"], count: 5))
         XCTAssertEqual(try Agreement.percentAgreement(two).value, 1)
-        for run in [Agreement.cohensKappa, Agreement.krippendorffAlpha] as [Measure] {
+        for run in [{ try Agreement.cohensKappa($0) }, { try Agreement.krippendorffAlpha($0) }] as [Measure] {
             XCTAssertThrowsError(try run(two)) { error in
                 XCTAssertTrue((error as? CannotTest)?.reason.contains("is the same category") == true, "\(error)")
             }
@@ -179,7 +179,7 @@ final class AgreementTests: XCTestCase {
             ("all weights zero", RatingTable(coders: ["a", "b"], ratings: [["x", "y"]], weights: [0]), "no unit"),
         ]
         for (name, table, fragment) in cases {
-            for run in [Agreement.percentAgreement, Agreement.cohensKappa, Agreement.krippendorffAlpha] as [Measure] {
+            for run in [Agreement.percentAgreement, { try Agreement.cohensKappa($0) }, { try Agreement.krippendorffAlpha($0) }] as [Measure] {
                 XCTAssertThrowsError(try run(table), name) { error in
                     let reason = (error as? CannotTest)?.reason ?? ""
                     XCTAssertTrue(reason.contains(fragment), "\(name): \(reason)")

@@ -56,15 +56,15 @@ final class BatteryReferenceTests: XCTestCase {
 
     func testKruskalWallisMatchesSciPy() throws {
         // SciPy gives no interval; the bootstrap one is checked in BootstrapTests.
-        try checkGroups(reference.kruskalWallis, minimum: 4) { try KGroups.kruskalWallis($0, bootstrap: nil) }
+        try checkGroups(reference.kruskalWallis, minimum: 4) { try KGroups.kruskalWallis($0, interval: .none) }
     }
 
     func testOneWayANOVAMatchesSciPy() throws {
-        try checkGroups(reference.oneWayAnova, minimum: 4) { try KGroups.oneWayANOVA($0, bootstrap: nil) }
+        try checkGroups(reference.oneWayAnova, minimum: 4) { try KGroups.oneWayANOVA($0, interval: .none) }
     }
 
     func testChiSquareIndependenceMatchesSciPy() throws {
-        try checkReferenceCases(reference.chiSquare, minimum: 6) { try Categorical.chiSquareIndependence($0.table, bootstrap: nil) }
+        try checkReferenceCases(reference.chiSquare, minimum: 6) { try Categorical.chiSquareIndependence($0.table, interval: .none) }
     }
 
     func testFisherExactMatchesSciPy() throws {

@@ -60,10 +60,11 @@ final class BootstrapTests: XCTestCase {
 
     /// The three effects, each with its bootstrap interval, under the given options.
     private func intervals(_ options: BootstrapOptions?) throws -> [(String, EffectSize)] {
-        [
-            ("epsilon squared", try KGroups.kruskalWallis(groups, bootstrap: options).effect),
-            ("eta squared", try KGroups.oneWayANOVA(groups, bootstrap: options).effect),
-            ("Cramér's V", try Categorical.chiSquareIndependence(table, bootstrap: options).effect),
+        let choice = options.map(IntervalChoice.bootstrap) ?? IntervalChoice.none
+        return [
+            ("epsilon squared", try KGroups.kruskalWallis(groups, interval: choice).effect),
+            ("eta squared", try KGroups.oneWayANOVA(groups, interval: choice).effect),
+            ("Cramér's V", try Categorical.chiSquareIndependence(table, interval: choice).effect),
         ]
     }
 
@@ -100,9 +101,9 @@ final class BootstrapTests: XCTestCase {
     func testBoundsAgreeWithSciPyBootstrap() throws {
         let options = BootstrapOptions(resamples: reference.nResamples, confidenceLevel: reference.confidenceLevel)
         let cases: [(String, BootstrapReference.IntervalCase, TestResult)] = [
-            ("epsilon squared", reference.kruskalWallis, try KGroups.kruskalWallis(groups, bootstrap: options)),
-            ("eta squared", reference.oneWayAnova, try KGroups.oneWayANOVA(groups, bootstrap: options)),
-            ("Cramér's V", reference.chiSquare, try Categorical.chiSquareIndependence(table, bootstrap: options)),
+            ("epsilon squared", reference.kruskalWallis, try KGroups.kruskalWallis(groups, interval: .bootstrap(options))),
+            ("eta squared", reference.oneWayAnova, try KGroups.oneWayANOVA(groups, interval: .bootstrap(options))),
+            ("Cramér's V", reference.chiSquare, try Categorical.chiSquareIndependence(table, interval: .bootstrap(options))),
         ]
         for (name, expected, result) in cases {
             assertClose(result.effect.value, expected.effect, "\(name): point estimate")
@@ -161,9 +162,9 @@ final class BootstrapTests: XCTestCase {
 
     func testInvalidOptionsCannotTest() {
         for options in [BootstrapOptions(resamples: 0), BootstrapOptions(confidenceLevel: 1), BootstrapOptions(confidenceLevel: .nan)] {
-            assertCannotTest("k groups \(options)") { try KGroups.kruskalWallis([[1, 2], [3, 4]], bootstrap: options) }
-            assertCannotTest("ANOVA \(options)") { try KGroups.oneWayANOVA([[1, 2], [3, 4]], bootstrap: options) }
-            assertCannotTest("table \(options)") { try Categorical.chiSquareIndependence([[3, 1], [2, 4]], bootstrap: options) }
+            assertCannotTest("k groups \(options)") { try KGroups.kruskalWallis([[1, 2], [3, 4]], interval: .bootstrap(options)) }
+            assertCannotTest("ANOVA \(options)") { try KGroups.oneWayANOVA([[1, 2], [3, 4]], interval: .bootstrap(options)) }
+            assertCannotTest("table \(options)") { try Categorical.chiSquareIndependence([[3, 1], [2, 4]], interval: .bootstrap(options)) }
         }
     }
 
@@ -203,7 +204,7 @@ final class BootstrapTests: XCTestCase {
     /// point estimate: the resampled statistics are the tests' own formulas.
     func testResamplesOfFixedDataReproduceThePointEstimate() throws {
         let fixed: [[Double]] = [[1], [2], [4], [4.5], [4.5]]
-        let kruskal = try KGroups.kruskalWallis(fixed, bootstrap: BootstrapOptions(resamples: 5))
+        let kruskal = try KGroups.kruskalWallis(fixed, interval: .bootstrap(BootstrapOptions(resamples: 5)))
         assertClose(kruskal.effect.interval?.lower, kruskal.effect.value, "epsilon squared, lower")
         assertClose(kruskal.effect.interval?.upper, kruskal.effect.value, "epsilon squared, upper")
         // One-way ANOVA itself refuses groups without variation; all variance is then between.

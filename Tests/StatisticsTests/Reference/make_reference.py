@@ -9,7 +9,9 @@ the JSON. Non-finite numbers are written as the strings "nan", "inf" and "-inf",
 no literal for them.
 
 Effect-size intervals that SciPy does not provide are computed here from their textbook formulas
-(each formula is named next to its function), using SciPy's normal quantile `ndtri`.
+(each formula is named next to its function), using SciPy's normal quantile `ndtri` and, for the
+exact standardized-difference intervals, SciPy's noncentral t distribution (`nct`, Boost) inverted
+with `brentq` at full precision.
 """
 
 import json
@@ -20,6 +22,7 @@ import warnings
 import numpy as np
 import scipy
 import scipy.stats as st
+from scipy.optimize import brentq
 from scipy.special import ndtri
 from scipy.stats._stats_py import _pearsonr_fisher_ci
 import statsmodels
@@ -68,6 +71,48 @@ def normal_interval(d, se, confidence_level, alternative):
     return lo, hi
 
 
+def decreasing_root(f, lo, hi):
+    """The root of a decreasing f, after widening [lo, hi] until it brackets one."""
+    step = max(1.0, hi - lo)
+    while f(lo) < 0:
+        lo, step = lo - step, step * 2
+    while f(hi) > 0:
+        hi, step = hi + step, step * 2
+    return brentq(f, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+
+
+def nct_cdf(t, df, delta):
+    """SciPy's nct.cdf; where Boost returns NaN (a few far-tail points at tiny df), the same
+    probability by mpmath quadrature: P(T <= t) = integral of Phi(t sqrt(v/df) - delta) over
+    the chi-square(df) density of v."""
+    value = st.nct.cdf(t, df, delta)
+    if np.isfinite(value):
+        return value
+    import mpmath
+    mpmath.mp.dps = 30
+    dens = lambda v: mpmath.exp((df / 2 - 1) * mpmath.log(v) - v / 2 - mpmath.loggamma(df / 2)) / mpmath.power(2, df / 2)
+    phi = lambda z: mpmath.ncdf(z)
+    return float(mpmath.quad(lambda v: phi(t * mpmath.sqrt(v / df) - delta) * dens(v), [0, df, 10 * df + 100, mpmath.inf]))
+
+
+def nct_interval(t, df, confidence_level, alternative):
+    """Noncentralities delta with nct.cdf(t, df, delta) = 1 - tail and = tail (Steiger & Fouladi
+    1997); one-sided intervals put the whole of alpha on their closed side."""
+    tail = (1 - confidence_level) / 2 if alternative == "two-sided" else 1 - confidence_level
+    width = 10 + abs(t) * 0.5
+
+    def solve(target):
+        return decreasing_root(lambda d: nct_cdf(t, df, d) - target, t - width, t + width)
+    lo = -math.inf if alternative == "less" else solve(1 - tail)
+    hi = math.inf if alternative == "greater" else solve(tail)
+    return lo, hi
+
+
+def hedges_j(df):
+    """Hedges' exact correction J = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2))."""
+    return math.exp(math.lgamma(df / 2) - 0.5 * math.log(df / 2) - math.lgamma((df - 1) / 2))
+
+
 def has_bad(*arrays):
     return any(not np.all(np.isfinite(np.asarray(a, dtype=float))) for a in arrays)
 
@@ -109,7 +154,8 @@ def mwu_method_used(a, b, method):
 def mwu_case(name, a, b, alternative="two-sided", method="auto", confidence_level=0.95):
     case = {"name": name, "a": nums(a), "b": nums(b), "alternative": alternative,
             "method": method, "confidence_level": confidence_level}
-    if len(a) == 0 or len(b) == 0 or has_bad(a, b):
+    if len(a) == 0 or len(b) == 0 or has_bad(a, b) or len(set(list(a) + list(b))) == 1:
+        # Constant input: SciPy returns NaN; Triangulate refuses with a plain reason.
         case["error"] = True
         return case
     res = st.mannwhitneyu(a, b, alternative=alternative, method=method, use_continuity=True)
@@ -133,9 +179,10 @@ def cohen_d(a, b):
 
 
 def cohen_d_interval(d, n1, n2, confidence_level, alternative):
-    """Normal approximation of Hedges & Olkin (1985): var(d) = (n1+n2)/(n1 n2) + d^2/(2(n1+n2))."""
-    se = math.sqrt((n1 + n2) / (n1 * n2) + d * d / (2 * (n1 + n2)))
-    return normal_interval(d, se, confidence_level, alternative)
+    """Exact: d = t_pooled * sqrt(1/n1 + 1/n2), t_pooled noncentral t with n1 + n2 - 2 df."""
+    c = math.sqrt(1 / n1 + 1 / n2)
+    lo, hi = nct_interval(d / c, n1 + n2 - 2, confidence_level, alternative)
+    return lo * c, hi * c
 
 
 def welch_case(name, a, b, alternative="two-sided", confidence_level=0.95):
@@ -225,7 +272,7 @@ def kendall_case(name, x, y, alternative="two-sided", confidence_level=0.95):
 # Student t and paired t ---------------------------------------------------------------------------
 
 def student_case(name, a, b, alternative="two-sided", confidence_level=0.95):
-    """Hedges' g = J d with J = 1 - 3/(4(n1+n2) - 9) (Hedges 1981); SE as for d, with g."""
+    """Hedges' g = J d with the exact J(n1 + n2 - 2) (Hedges 1981); interval J times d's."""
     case = {"name": name, "a": nums(a), "b": nums(b), "alternative": alternative,
             "confidence_level": confidence_level}
     if (len(a) < 2 or len(b) < 2 or has_bad(a, b)
@@ -234,8 +281,11 @@ def student_case(name, a, b, alternative="two-sided", confidence_level=0.95):
         return case
     res = st.ttest_ind(a, b, equal_var=True, alternative=alternative)
     n1, n2 = len(a), len(b)
-    g = cohen_d(a, b) * (1 - 3 / (4 * (n1 + n2) - 9))
-    lo, hi = cohen_d_interval(g, n1, n2, confidence_level, alternative)
+    j = hedges_j(n1 + n2 - 2)
+    d = cohen_d(a, b)
+    g = j * d
+    lo, hi = cohen_d_interval(d, n1, n2, confidence_level, alternative)
+    lo, hi = j * lo, j * hi
     case["expected"] = {"statistic": num(res.statistic), "p_value": num(res.pvalue),
                         "df": num(res.df), "n": n1 + n2,
                         "effect": num(g), "lower": num(lo), "upper": num(hi)}
@@ -243,7 +293,7 @@ def student_case(name, a, b, alternative="two-sided", confidence_level=0.95):
 
 
 def paired_t_case(name, x, y, alternative="two-sided", confidence_level=0.95):
-    """Cohen's d_z = mean(d)/sd(d); SE sqrt(1/n + d_z^2/(2n)) (normal approximation)."""
+    """Cohen's d_z = mean(d)/sd(d); exact interval: d_z = t/sqrt(n), t noncentral t, n - 1 df."""
     case = {"name": name, "x": nums(x), "y": nums(y), "alternative": alternative,
             "confidence_level": confidence_level}
     if len(x) != len(y) or len(x) < 2 or has_bad(x, y):
@@ -256,7 +306,8 @@ def paired_t_case(name, x, y, alternative="two-sided", confidence_level=0.95):
     res = st.ttest_rel(x, y, alternative=alternative)
     n = len(d)
     dz = d.mean() / d.std(ddof=1)
-    lo, hi = normal_interval(dz, math.sqrt(1 / n + dz * dz / (2 * n)), confidence_level, alternative)
+    lo, hi = nct_interval(dz * math.sqrt(n), n - 1, confidence_level, alternative)
+    lo, hi = lo / math.sqrt(n), hi / math.sqrt(n)
     case["expected"] = {"statistic": num(res.statistic), "p_value": num(res.pvalue),
                         "df": num(res.df), "n": n,
                         "effect": num(dz), "lower": num(lo), "upper": num(hi)}
@@ -354,8 +405,8 @@ def chi2_case(name, table):
 
 
 def fisher_case(name, table, alternative="two-sided", confidence_level=0.95):
-    """Sample odds ratio ad/bc with Woolf's log interval (scipy odds_ratio(kind="sample")); no
-    interval when a cell is zero, where Woolf's standard error is infinite."""
+    """Sample odds ratio ad/bc with the conditional exact interval
+    (scipy odds_ratio(kind="conditional").confidence_interval), which exists with zero cells."""
     case = {"name": name, "table": table, "alternative": alternative,
             "confidence_level": confidence_level}
     arr = np.asarray(table)
@@ -366,10 +417,9 @@ def fisher_case(name, table, alternative="two-sided", confidence_level=0.95):
     res = st.fisher_exact(arr, alternative=alternative)
     expected = {"statistic": num(res.statistic), "p_value": num(res.pvalue), "n": int(arr.sum()),
                 "effect": num(res.statistic)}
-    if np.all(arr > 0):
-        ci = st.contingency.odds_ratio(arr, kind="sample").confidence_interval(
-            confidence_level, alternative)
-        expected.update({"lower": num(ci.low), "upper": num(ci.high)})
+    ci = st.contingency.odds_ratio(arr, kind="conditional").confidence_interval(
+        confidence_level, alternative)
+    expected.update({"lower": num(ci.low), "upper": num(ci.high)})
     case["expected"] = expected
     return case
 
