@@ -44,15 +44,18 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         public var sha256: String?
         public var rows: Int?
         public var columns: [String: ColumnType]?
+        /// True when the file may lie outside the study or be reached through a symbolic link.
+        public var outside: Bool?
 
         public init(path: String, table: String, format: DataFormat? = nil, sha256: String? = nil,
-                    rows: Int? = nil, columns: [String: ColumnType]? = nil) {
+                    rows: Int? = nil, columns: [String: ColumnType]? = nil, outside: Bool? = nil) {
             self.path = path
             self.table = table
             self.format = format
             self.sha256 = sha256
             self.rows = rows
             self.columns = columns
+            self.outside = outside
         }
 
         /// The declared format, or the one the extension implies; for a gzip file (`.gz`) the
@@ -77,14 +80,23 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     public var database: String?
     public var sha256: String?
     public var queryTimeout: Double?
+    /// The most rows one metric query may hand to the matrix (``QueryLimits/defaultMaxRows``
+    /// when absent).
+    public var maxRows: Int?
+    /// True when every path of the manifest (the attached database included) may lie outside
+    /// the study or be reached through a symbolic link; see ``InputLink``.
+    public var outside: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, files, database, sha256
+        case name, description, source, files, database, sha256, outside
         case queryTimeout = "query_timeout"
+        case maxRows = "max_rows"
     }
 
     public init(name: String, description: String? = nil, source: String? = nil, files: [DataFile]? = nil,
-                database: String? = nil, sha256: String? = nil, queryTimeout: Double? = nil) {
+                database: String? = nil, sha256: String? = nil, queryTimeout: Double? = nil, maxRows: Int? = nil,
+                outside: Bool? = nil) {
+        self.outside = outside
         self.name = name
         self.description = description
         self.source = source
@@ -92,10 +104,19 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         self.database = database
         self.sha256 = sha256
         self.queryTimeout = queryTimeout
+        self.maxRows = maxRows
+    }
+
+    /// The limits of the manifest's queries, a `timeout` given by the caller taking precedence.
+    public func queryLimits(timeout: TimeInterval? = nil) throws -> QueryLimits {
+        try QueryLimits(timeout: timeout ?? queryTimeout ?? 60, maxRows: maxRows ?? QueryLimits.defaultMaxRows)
     }
 
     /// True when the manifest attaches an existing database rather than importing files.
     public var isAttached: Bool { database != nil }
+
+    /// True when the file may be read from outside the study or through a symbolic link.
+    public func allowsOutside(_ file: DataFile) -> Bool { outside == true || file.outside == true }
 
     /// Reads and checks a manifest. `displayPath` is how errors name the file.
     public static func load(from url: URL, displayPath: String) throws -> DatasetManifest {
@@ -149,16 +170,19 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
                     let columnPairs = columns.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.rawValue)) }
                     filePairs.append(("columns", Node(columnPairs)))
                 }
+                if let outside = file.outside { filePairs.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
                 return Node(filePairs)
             }
             pairs.append(("files", Node(items)))
         }
         if let database { pairs.append(("database", Node(database))) }
+        if let outside { pairs.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
         if let sha256 { pairs.append(("sha256", Node(sha256))) }
         if let queryTimeout {
-            let text = queryTimeout == queryTimeout.rounded() ? String(Int(queryTimeout)) : String(queryTimeout)
+            let text = Int(exactly: queryTimeout).map(String.init) ?? String(queryTimeout)
             pairs.append(("query_timeout", Node(text, Tag(.float))))
         }
+        if let maxRows { pairs.append(("max_rows", Node(String(maxRows), Tag(.int)))) }
         return (try? Yams.serialize(node: Node(pairs), sortKeys: false)) ?? ""
     }
 }
@@ -207,7 +231,8 @@ private struct ManifestReader {
     }
 
     func manifest(from root: Node) throws -> DatasetManifest {
-        let entries = try pairs(root, allowed: ["name", "description", "source", "files", "database", "sha256", "query_timeout"],
+        let entries = try pairs(root, allowed: ["name", "description", "source", "files", "database", "sha256", "query_timeout",
+                                                "max_rows", "outside"],
                                 what: "a dataset manifest")
         var manifest = DatasetManifest(name: "")
         var nameNode: Node?
@@ -227,7 +252,16 @@ private struct ManifestReader {
                 guard let seconds = Double(try string(value, key)), seconds > 0, seconds.isFinite else {
                     throw fail(value, "expected query_timeout as a positive number of seconds, found \(describe(value))")
                 }
+                guard seconds <= QueryLimits.maximumTimeout else {
+                    throw fail(value, "expected query_timeout of at most \(Int(QueryLimits.maximumTimeout)) seconds (a day), found \(describe(value))")
+                }
                 manifest.queryTimeout = seconds
+            case "outside": manifest.outside = try bool(value, key)
+            case "max_rows":
+                guard let rows = Int(try string(value, key)), rows > 0 else {
+                    throw fail(value, "expected max_rows as a whole number of at least 1, found \(describe(value))")
+                }
+                manifest.maxRows = rows
             case "files":
                 guard case .sequence(let sequence) = value else {
                     throw fail(value, "expected 'files' as a list of files to import, found \(describe(value))")
@@ -258,6 +292,14 @@ private struct ManifestReader {
         return manifest
     }
 
+    func bool(_ node: Node, _ key: String) throws -> Bool {
+        switch try string(node, key).lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw fail(node, "expected '\(key)' to be true or false, found \(describe(node))")
+        }
+    }
+
     func sha256(_ node: Node) throws -> String {
         let text = try string(node, "sha256").lowercased()
         guard text.utf8.count == 64, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
@@ -267,7 +309,7 @@ private struct ManifestReader {
     }
 
     func dataFile(_ node: Node) throws -> DatasetManifest.DataFile {
-        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns"], what: "a file entry")
+        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns", "outside"], what: "a file entry")
         var file = DatasetManifest.DataFile(path: "", table: "")
         var hasPath = false, hasTable = false
         for (key, _, value) in entries {
@@ -289,6 +331,7 @@ private struct ManifestReader {
                 }
                 file.format = format
             case "sha256": file.sha256 = try sha256(value)
+            case "outside": file.outside = try bool(value, key)
             case "rows":
                 guard let rows = Int(try string(value, key)), rows >= 0 else {
                     throw fail(value, "expected rows as a whole number, found \(describe(value))")

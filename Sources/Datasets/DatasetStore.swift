@@ -10,10 +10,39 @@ public struct InputFingerprint: Sendable, Equatable {
     public var rows: Int?
 }
 
+/// How ``DatasetStore/prepare(_:policy:progress:)`` treats an input whose SHA-256 is not the
+/// one its manifest records.
+public enum ChangePolicy: Sendable {
+    /// Re-import it into `.triangulate/` (derived data only) and report a ``DatasetNotice``,
+    /// which the caller prints and records in the provenance of what it computes.
+    case reimportWithNotice
+    /// Refuse it (``DatasetError/inputChanged(path:recorded:actual:)``): replication runs only on
+    /// the data the manifest pins.
+    case frozen
+}
+
+/// News about a dataset's inputs found while preparing it: the caller prints it on stderr and
+/// records it in provenance. The researcher's manifest is never rewritten by preparing; the
+/// change is recorded only by an explicit command (`dataset refresh`).
+public struct DatasetNotice: Sendable, Equatable {
+    public var dataset: String
+    /// The input's path as the manifest gives it.
+    public var path: String
+    /// The SHA-256 the manifest records.
+    public var recorded: String
+    public var actual: String
+
+    /// One line for stderr and provenance.
+    public var message: String {
+        let what = "changed since its manifest recorded it (SHA-256 \(recorded.prefix(12))… now \(actual.prefix(12))…)"
+        return "dataset '\(dataset)': \(path) \(what); results use the file as it is now. Review the change, then record it with 'triangulate dataset refresh \(dataset)'"
+    }
+}
+
 /// A dataset whose derived database is current, ready to be opened for queries.
 public struct PreparedDataset: Sendable {
-    /// The manifest with `sha256` and `rows` filled in; the caller rewrites the manifest file
-    /// when it differs from the one it read.
+    /// The manifest with `sha256` and `rows` of the inputs as they are now: what
+    /// `dataset refresh` writes. Preparing never writes it.
     public var manifest: DatasetManifest
     /// The derived database, or the attached database itself.
     public var databaseURL: URL
@@ -21,6 +50,9 @@ public struct PreparedDataset: Sendable {
     public var inputs: [InputFingerprint]
     /// True when this call (re)imported the files.
     public var didImport: Bool
+    /// Inputs whose SHA-256 differs from the one the manifest records, in manifest order (an
+    /// input the manifest records no hash for is no news, except in frozen mode, which refuses it).
+    public var notices: [DatasetNotice] = []
 }
 
 /// The derived dataset databases of a study, under `.triangulate/datasets`.
@@ -45,10 +77,51 @@ public struct DatasetStore: Sendable {
     }
 
     /// Makes the derived database current: (re)imports when it is missing or any input's SHA-256
-    /// differs from what it recorded; for an attached database checks the file exists (and
-    /// re-hashes only when its size or modification time changed since the last check, cached
-    /// under `.triangulate`). Returns the manifest with sha256/rows filled in.
-    public func prepare(_ manifest: DatasetManifest, progress: (@Sendable (ImportProgress) -> Void)? = nil) throws
+    /// differs from what it recorded; for an attached database validates it (re-hashing and
+    /// re-checking only when its size or modification time changed since the last check, cached
+    /// under `.triangulate`). Every path is resolved inside the study (see ``InputLink``). An
+    /// input whose SHA-256 is not the one the manifest records is a ``DatasetNotice``, or an
+    /// error under ``ChangePolicy/frozen``. Nothing outside `.triangulate/` is written.
+    public func prepare(_ manifest: DatasetManifest, policy: ChangePolicy = .reimportWithNotice,
+                        progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> PreparedDataset
+    {
+        if policy == .frozen { try checkFrozen(manifest) }
+        var prepared = try prepareUnderLock(manifest, progress: progress)
+        prepared.notices = zip(prepared.inputs, manifest.files?.map(\.sha256) ?? [manifest.sha256]).compactMap { input, recorded in
+            guard let recorded, recorded != input.sha256 else { return nil }
+            return DatasetNotice(dataset: manifest.name, path: input.path, recorded: recorded, actual: input.sha256)
+        }
+        return prepared
+    }
+
+    /// Refuses an input whose hash is not the one the manifest records, before anything is imported.
+    private func checkFrozen(_ manifest: DatasetManifest) throws {
+        let paths = InputPaths(studyRoot: studyRoot)
+        let inputs = manifest.database.map { [($0, manifest.sha256, manifest.outside == true)] }
+            ?? (manifest.files ?? []).map { ($0.path, $0.sha256, manifest.allowsOutside($0)) }
+        for (path, recorded, allowOutside) in inputs {
+            let actual = try cachedHash(of: try paths.resolve(path, allowOutside: allowOutside), displayPath: path)
+            if recorded != actual { throw DatasetError.inputChanged(path: path, recorded: recorded, actual: actual) }
+        }
+    }
+
+    /// Paths of the manifest that lead outside the study or through a symbolic link, allowed or
+    /// not, in manifest order (for `status`).
+    public func links(of manifest: DatasetManifest) -> [InputLink] {
+        let paths = InputPaths(studyRoot: studyRoot)
+        if let database = manifest.database {
+            return [paths.classify(database, allowed: manifest.outside == true).link].compactMap { $0 }
+        }
+        return (manifest.files ?? []).compactMap { paths.classify($0.path, allowed: manifest.allowsOutside($0)).link }
+    }
+
+    /// Where a path given on the command line would lead, and why it needs `outside: true`
+    /// (nil when it stays inside the study).
+    public func link(for path: String) -> InputLink? {
+        InputPaths(studyRoot: studyRoot).classify(path).link
+    }
+
+    private func prepareUnderLock(_ manifest: DatasetManifest, progress: (@Sendable (ImportProgress) -> Void)?) throws
         -> PreparedDataset
     {
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
@@ -65,30 +138,53 @@ public struct DatasetStore: Sendable {
         return try prepareImported(manifest, progress: progress)
     }
 
-    /// Opens a prepared dataset for metric queries; see ``QueryConnection``. The time limit is the
-    /// argument, else the manifest's `query_timeout`, else 60 s.
+    /// Opens a prepared dataset for queries; see ``QueryConnection``. The time limit is the
+    /// argument, else the manifest's `query_timeout`, else 60 s; the row limit the manifest's
+    /// `max_rows`, else ``QueryLimits/defaultMaxRows``.
     public func open(_ prepared: PreparedDataset, timeout: TimeInterval? = nil) throws -> QueryConnection {
         try QueryConnection(url: prepared.databaseURL, displayPath: prepared.manifest.database ?? prepared.databaseURL.path,
-                            timeout: timeout ?? prepared.manifest.queryTimeout ?? 60)
+                            limits: prepared.manifest.queryLimits(timeout: timeout))
+    }
+
+    /// Runs one metric query on a connection opened for it alone and closed after it, so nothing
+    /// an earlier query did to a connection can reach this one. `columns` receives the column
+    /// names before the first row; `row` each row, in a buffer reused between rows.
+    public func streamMetric(_ prepared: PreparedDataset, sql: String, timeout: TimeInterval? = nil,
+                             columns: ([String]) throws -> Void, row: ([DataValue]) throws -> Void) throws {
+        let connection = try open(prepared, timeout: timeout)
+        defer { try? connection.close() }
+        try connection.stream(sql, columns: columns, row: row)
     }
 
     /// A dataset's state in words, without importing anything (for `status`): `current`,
     /// `attached`, `not imported yet`, or what changed or is missing.
+    /// A path that leads outside the study or through a link without `outside: true` is
+    /// `refused`; an input whose SHA-256 differs from the manifest's is `changed`.
     public func state(of manifest: DatasetManifest) throws -> String {
+        let paths = InputPaths(studyRoot: studyRoot)
         if let database = manifest.database {
-            let url = database.hasPrefix("/") ? URL(fileURLWithPath: database) : studyRoot.appendingPathComponent(database)
+            let (url, link) = paths.classify(database, allowed: manifest.outside == true)
+            if let link, !link.isAllowed { return "refused: \(database) leads \(link.kind.rawValue) without 'outside: true'" }
             guard FileManager.default.fileExists(atPath: url.path) else { return "missing: \(database) does not exist" }
+            if try cachedHash(of: url, displayPath: database) != manifest.sha256 {
+                return "changed: \(database) is not the database the manifest records; 'dataset refresh \(manifest.name)' records it"
+            }
             return "attached"
         }
         let files = manifest.files ?? []
+        var urls: [URL] = []
         for file in files {
-            let url = file.path.hasPrefix("/") ? URL(fileURLWithPath: file.path) : studyRoot.appendingPathComponent(file.path)
+            let (url, link) = paths.classify(file.path, allowed: manifest.allowsOutside(file))
+            if let link, !link.isAllowed { return "refused: \(file.path) leads \(link.kind.rawValue) without 'outside: true'" }
             guard FileManager.default.fileExists(atPath: url.path) else { return "missing: \(file.path) does not exist" }
+            urls.append(url)
+        }
+        for (file, url) in zip(files, urls) where try cachedHash(of: url, displayPath: file.path) != file.sha256 {
+            return "changed: \(file.path) is not the file the manifest records; 'dataset refresh \(manifest.name)' records it"
         }
         guard let recorded = readRecorded(databaseURL(forDataset: manifest.name)) else { return "not imported yet" }
         guard recorded.spec == importSpec(files) else { return "stale: the manifest changed since the import" }
-        for file in files {
-            let url = file.path.hasPrefix("/") ? URL(fileURLWithPath: file.path) : studyRoot.appendingPathComponent(file.path)
+        for (file, url) in zip(files, urls) {
             let sha256 = try cachedHash(of: url, displayPath: file.path)
             if recorded.inputs[file.path]?.sha256 != sha256 { return "stale: \(file.path) changed since the import" }
         }
@@ -130,7 +226,7 @@ public struct DatasetStore: Sendable {
     }
 
     private func prepareAttached(_ manifest: DatasetManifest, database: String) throws -> PreparedDataset {
-        let url = database.hasPrefix("/") ? URL(fileURLWithPath: database) : studyRoot.appendingPathComponent(database)
+        let url = try InputPaths(studyRoot: studyRoot).resolve(database, allowOutside: manifest.outside == true)
         let stamp = try FileStamp(url: url, displayPath: database)
         let cacheURL = directory.appendingPathComponent("\(manifest.name).attach.json")
         var sha256: String
@@ -141,7 +237,7 @@ public struct DatasetStore: Sendable {
             do { sha256 = try ContentHash.sha256(fileAt: url) } catch let error as FileError {
                 throw DatasetError.cannotRead(path: database, reason: error.message)
             }
-            try QueryConnection(url: url, displayPath: database, timeout: 60).close()
+            try validateAttached(url, displayPath: database)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             if let data = try? encoder.encode(AttachCache(path: url.path, stamp: stamp, sha256: sha256)) {
@@ -152,6 +248,47 @@ public struct DatasetStore: Sendable {
         updated.sha256 = sha256
         return PreparedDataset(manifest: updated, databaseURL: url, isAttached: true,
                                inputs: [InputFingerprint(path: database, sha256: sha256, rows: nil)], didImport: false)
+    }
+
+    /// Checks that an attached file is a usable SQLite database before anything relies on it:
+    /// not empty, SQLite's header, SQLite's quick integrity check, and every table readable
+    /// through the query guard (a view may call what the guard refuses; querying it says so).
+    func validateAttached(_ url: URL, displayPath: String) throws {
+        let stamp = try FileStamp(url: url, displayPath: displayPath)
+        guard stamp.size > 0 else { throw DatasetError.cannotRead(path: displayPath, reason: "the file is empty, not an SQLite database") }
+        let header = (try? FileHandle(forReadingFrom: url)).map { handle -> Data in
+            defer { try? handle.close() }
+            return (try? handle.read(upToCount: 16)) ?? Data()
+        } ?? Data()
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            throw DatasetError.cannotRead(path: displayPath, reason: "not an SQLite database (it does not start with SQLite's header 'SQLite format 3')")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            defer { try? queue.close() }
+            let verdict = try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check(5)") }
+            guard verdict == ["ok"] else {
+                throw DatasetError.cannotRead(path: displayPath, reason: "the database fails SQLite's integrity check: \(verdict.joined(separator: "; "))")
+            }
+        } catch let error as DatabaseError {
+            throw DatasetError.cannotRead(path: displayPath, reason: "not a readable SQLite database (\(error.message ?? "\(error.resultCode)"))")
+        }
+        let connection = try QueryConnection(url: url, displayPath: displayPath, timeout: 60)
+        defer { try? connection.close() }
+        let tables = try connection.query("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
+            """).rows.compactMap { row -> String? in
+            if case .text(let name) = row[0] { return name }
+            return nil
+        }
+        guard !tables.isEmpty else { throw DatasetError.cannotRead(path: displayPath, reason: "the database has no tables") }
+        for table in tables {
+            do { _ = try connection.query("SELECT * FROM \(quoteIdentifier(table)) LIMIT 1") } catch let error as DatasetError {
+                throw DatasetError.cannotRead(path: displayPath, reason: "its table '\(table)' cannot be read (\(error.message))")
+            }
+        }
     }
 
     // MARK: Imported files
@@ -197,12 +334,14 @@ public struct DatasetStore: Sendable {
     {
         let files = manifest.files ?? []
         let databaseURL = databaseURL(forDataset: manifest.name)
-        let importer = Importer(studyRoot: studyRoot, progress: progress)
+        let importer = Importer(progress: progress)
+        let paths = InputPaths(studyRoot: studyRoot)
+        let urls = try files.map { try paths.resolve($0.path, allowOutside: manifest.allowsOutside($0)) }
         let spec = importSpec(files)
         if let recorded = readRecorded(databaseURL), recorded.spec == spec {
             var inputs: [InputFingerprint] = []
-            for file in files {
-                let sha256 = try cachedHash(of: importer.url(for: file.path), displayPath: file.path)
+            for (file, url) in zip(files, urls) {
+                let sha256 = try cachedHash(of: url, displayPath: file.path)
                 guard let entry = recorded.inputs[file.path], entry.sha256 == sha256 else { break }
                 inputs.append(InputFingerprint(path: file.path, sha256: sha256, rows: entry.rows))
             }
@@ -211,7 +350,7 @@ public struct DatasetStore: Sendable {
                                        inputs: inputs, didImport: false)
             }
         }
-        let scans = try files.map(importer.scan)
+        let scans = try zip(files, urls).map { try importer.scan($0, url: $1) }
         try build(scans, name: manifest.name, spec: spec, at: databaseURL, importer: importer)
         let inputs = scans.map { InputFingerprint(path: $0.file.path, sha256: $0.sha256, rows: $0.rows) }
         return PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,

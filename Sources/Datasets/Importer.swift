@@ -45,12 +45,7 @@ struct FileScan {
 /// value). Values are parsed straight from the input buffer: nothing becomes a Swift `String`
 /// except JSON keys.
 struct Importer {
-    let studyRoot: URL
     let progress: (@Sendable (ImportProgress) -> Void)?
-
-    func url(for path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path) : studyRoot.appendingPathComponent(path)
-    }
 
     private func makeSource(_ input: ChunkedInput, format: DataFormat, knownColumns: [String]?, validating: Bool) throws
         -> any RecordSource
@@ -61,9 +56,9 @@ struct Importer {
         }
     }
 
-    /// The first pass: checks the file and infers its column types.
-    func scan(_ file: DatasetManifest.DataFile) throws -> FileScan {
-        let url = url(for: file.path)
+    /// The first pass: checks the file (at `url`, already resolved inside the study) and infers
+    /// its column types.
+    func scan(_ file: DatasetManifest.DataFile, url: URL) throws -> FileScan {
         guard let format = file.resolvedFormat else {
             throw DatasetError.cannotRead(path: file.path, reason: "no format given and the extension implies none")
         }

@@ -13,14 +13,16 @@ struct DatasetCommand: ParsableCommand {
         discussion: """
             A dataset is described by corpus/datasets/NAME.yaml: either files imported into a derived SQLite database \
             (.triangulate/datasets/NAME.sqlite, rebuilt whenever a file's SHA-256 changes) or an existing SQLite \
-            database attached read-only and never copied. Queries can only read.
+            database attached read-only and never copied. Queries can only read. A file whose SHA-256 is not the one \
+            the manifest records is used with a warning (refused with --frozen) and the manifest is left as it is \
+            until 'dataset refresh NAME' records the change.
 
             Examples:
               triangulate dataset import hf-2022 data/models.csv --table models
               triangulate dataset attach peatmoss ../PeaTMOSS.db
               triangulate dataset query hf-2022 "SELECT has_card, COUNT(*) FROM models GROUP BY has_card"
             """,
-        subcommands: [Import.self, Attach.self, List.self, Describe.self, Query.self])
+        subcommands: [Import.self, Attach.self, Refresh.self, List.self, Describe.self, Query.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,11 +47,9 @@ struct DatasetCommand: ParsableCommand {
             let study = try studyOptions.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let path = study.relativePath(url)
-            if path.hasPrefix("/") {
-                Terminal.warning("\(file) is outside the study folder; the manifest records its absolute path, so copy it into the study for a replication package")
-            }
+            let outside = DatasetAccess.allowsOutside(path, named: file, in: study)
             let tableName = table ?? Self.tableName(for: url)
-            let manifest = DatasetManifest(name: name, files: [.init(path: path, table: tableName, format: format)])
+            let manifest = DatasetManifest(name: name, files: [.init(path: path, table: tableName, format: format, outside: outside)])
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
             let rows = prepared.inputs.compactMap(\.rows).reduce(0, +)
@@ -84,14 +84,48 @@ struct DatasetCommand: ParsableCommand {
             let study = try studyOptions.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let path = study.relativePath(url)
-            if path.hasPrefix("/") {
-                Terminal.note("note: \(file) stays outside the study and is never copied; the manifest records its absolute path and SHA-256, so name where to get it in the manifest's source: for a replication package")
-            }
-            let manifest = DatasetManifest(name: name, database: path)
+            let outside = DatasetAccess.allowsOutside(path, named: file, in: study)
+            let manifest = DatasetManifest(name: name, database: path, outside: outside)
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
             let tables = try DatasetStore(studyRoot: study.root).open(prepared).describe()
             Terminal.line("Attached \(name) (read-only): \(tables.map { "\($0.name) (\($0.rowCount) rows)" }.joined(separator: ", ")).")
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a dataset's inputs as they are now: their SHA-256 and row counts in its manifest.",
+            discussion: """
+                Commands that read a dataset never change its manifest: when an input's SHA-256 differs from the one \
+                the manifest records, they warn and use the file as it is. Review the change, then run this command to \
+                record it (the only one besides import and attach that writes the manifest).
+
+                Example:
+                  triangulate dataset refresh hf-2022
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let catalog = DatasetCatalog(study: study)
+            let manifest = try catalog.manifest(named: name)
+            let store = DatasetStore(studyRoot: study.root)
+            let prepared = try store.prepare(manifest, progress: DatasetAccess.importProgress)
+            Terminal.endProgress()
+            guard prepared.manifest != manifest else {
+                Terminal.line("\(name): the manifest already records every input as it is.")
+                return
+            }
+            _ = try catalog.add(manifest, replacing: true, progress: Terminal.progress)
+            Terminal.endProgress()
+            let manifestPath = study.relativePath(study.layout.manifest(for: name))
+            for (recorded, input) in zip(manifest.files?.map(\.sha256) ?? [manifest.sha256], prepared.inputs) where recorded != input.sha256 {
+                let before = recorded.map { String($0.prefix(12)) + "…" } ?? "none"
+                Terminal.line("\(input.path): SHA-256 \(before) → \(input.sha256.prefix(12))… recorded in \(manifestPath).")
+            }
         }
     }
 
@@ -129,6 +163,7 @@ struct DatasetCommand: ParsableCommand {
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The dataset's name.") var name: String
         @Option(help: "Output format.") var format: DataFormat = .text
+        @Flag(help: "Refuse inputs whose SHA-256 is not the one the manifest records (for replication).") var frozen = false
 
         struct Column: Encodable {
             var name: String
@@ -149,7 +184,7 @@ struct DatasetCommand: ParsableCommand {
 
         func run() throws {
             let study = try studyOptions.load()
-            let connection = try DatasetAccess.open(name, in: study)
+            let connection = try DatasetAccess.open(name, in: study, frozen: frozen)
             let entries = try connection.describe().map { table -> Entry in
                 let profile = try connection.profile(table: table.name)
                 return Entry(table: table.name, kind: table.kind, rows: profile.rowCount, columns: profile.columns.map { column in
@@ -192,12 +227,13 @@ struct DatasetCommand: ParsableCommand {
         @Argument(help: "The SQL query.") var sql: String
         @Option(help: "Output format: text (aligned), csv or json.") var format: RowFormat = .text
         @Option(help: "Print at most this many rows (0 for all).") var limit = 100
+        @Flag(help: "Refuse inputs whose SHA-256 is not the one the manifest records (for replication).") var frozen = false
 
         enum RowFormat: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
 
         func run() throws {
             let study = try studyOptions.load()
-            let connection = try DatasetAccess.open(name, in: study)
+            let connection = try DatasetAccess.open(name, in: study, frozen: frozen)
             let result = try connection.query(sql, maxRows: limit > 0 ? limit : nil)
             Terminal.output(RowPrinter.render(result, format: format))
             if result.isTruncated {
@@ -207,14 +243,35 @@ struct DatasetCommand: ParsableCommand {
     }
 }
 
-/// Opens a dataset for reading, importing it first when its files changed.
+/// Opens a dataset for reading, importing it into `.triangulate/` first when its files changed.
+/// A read never takes the study's lock or writes the manifest; inputs that differ from what the
+/// manifest records are printed as warnings.
 enum DatasetAccess {
-    static func open(_ name: String, in study: Study) throws -> QueryConnection {
-        let catalog = DatasetCatalog(study: study)
-        let manifest = try catalog.manifest(named: name)
-        let prepared = try catalog.prepare(manifest, progress: Terminal.progress)
+    static func open(_ name: String, in study: Study, frozen: Bool = false) throws -> QueryConnection {
+        let manifest = try DatasetCatalog(study: study).manifest(named: name)
+        let store = DatasetStore(studyRoot: study.root)
+        let prepared = try store.prepare(manifest, policy: frozen ? .frozen : .reimportWithNotice, progress: importProgress)
         Terminal.endProgress()
-        return try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
+        for notice in prepared.notices { Terminal.warning(notice.message) }
+        return try store.open(prepared)
+    }
+
+    /// Import progress as one line of stderr, when it is a terminal.
+    static var importProgress: (@Sendable (ImportProgress) -> Void)? {
+        guard let progress = Terminal.progress else { return nil }
+        return { step in
+            let percent = step.totalBytes > 0 ? Int(100 * step.bytesRead / step.totalBytes) : 100
+            progress("\(step.phase.rawValue) \(step.file): \(percent)% (\(step.rows) rows)")
+        }
+    }
+
+    /// Whether a path named on the command line needs `outside: true` in the manifest (it leads
+    /// outside the study or through a symbolic link); says so on stderr, since the researcher
+    /// named the file but a replication package then depends on it.
+    static func allowsOutside(_ path: String, named given: String, in study: Study) -> Bool? {
+        guard let link = DatasetStore(studyRoot: study.root).link(for: path) else { return nil }
+        Terminal.warning("\(given) leads \(link.kind.rawValue) (to \(link.target)); the manifest records 'outside: true' for it and its SHA-256, so name where to get it in the manifest's source: for a replication package")
+        return true
     }
 }
 
