@@ -46,9 +46,15 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         public var columns: [String: ColumnType]?
         /// True when the file may lie outside the study or be reached through a symbolic link.
         public var outside: Bool?
+        /// Columns added to every row of this file, with their value: what distinguishes it from
+        /// the other files appended to the same table (`snapshot: 2023-08-08`). Their type is
+        /// inferred from the values of all the table's files.
+        public var addColumns: [String: String]?
 
         public init(path: String, table: String, format: DataFormat? = nil, sha256: String? = nil,
-                    rows: Int? = nil, columns: [String: ColumnType]? = nil, outside: Bool? = nil) {
+                    rows: Int? = nil, columns: [String: ColumnType]? = nil, outside: Bool? = nil,
+                    addColumns: [String: String]? = nil) {
+            self.addColumns = addColumns
             self.path = path
             self.table = table
             self.format = format
@@ -56,6 +62,11 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
             self.rows = rows
             self.columns = columns
             self.outside = outside
+        }
+
+        /// The added columns in name order.
+        var sortedAddColumns: [(name: String, value: String)] {
+            (addColumns ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
 
         /// The declared format, or the one the extension implies; for a gzip file (`.gz`) the
@@ -171,6 +182,9 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
                     filePairs.append(("columns", Node(columnPairs)))
                 }
                 if let outside = file.outside { filePairs.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
+                if let added = file.addColumns, !added.isEmpty {
+                    filePairs.append(("add_columns", Node(file.sortedAddColumns.map { (Node($0.name), Node($0.value, Tag(.str), .singleQuoted)) })))
+                }
                 return Node(filePairs)
             }
             pairs.append(("files", Node(items)))
@@ -279,14 +293,25 @@ private struct ManifestReader {
             throw fail(root, "expected either 'files' or 'database', found both")
         default: break
         }
-        if let files = manifest.files {
-            var seen: [String: Int] = [:]
+        if let files = manifest.files, case .sequence(let nodes) = entries.first(where: { $0.key == "files" })?.value {
+            var first: [String: Int] = [:]
+            var paths: [String: Int] = [:]
             for (index, file) in files.enumerated() {
-                if let first = seen[file.table.lowercased()] {
-                    throw DatasetError.invalidManifest(SourceLocation(file: path),
-                        "expected each file to import into its own table, found table '\(file.table)' for files \(first + 1) and \(index + 1)")
+                if let earlier = paths[file.path] {
+                    throw fail(nodes[index], "expected each file once in a manifest, found '\(file.path)' again (first as file \(earlier + 1))")
                 }
-                seen[file.table.lowercased()] = index
+                paths[file.path] = index
+                guard let earlier = first[file.table.lowercased()] else {
+                    first[file.table.lowercased()] = index
+                    continue
+                }
+                let other = files[earlier]
+                if Set((file.addColumns ?? [:]).keys) != Set((other.addColumns ?? [:]).keys) {
+                    throw fail(nodes[index], "expected the same add_columns as '\(other.path)' (file \(earlier + 1)), which goes into table '\(file.table)' too, found \(file.sortedAddColumns.map(\.name).joined(separator: ", ").nonEmpty ?? "none")")
+                }
+                if file.columns != nil, other.columns != nil, file.columns != other.columns {
+                    throw fail(nodes[index], "expected the same column types as '\(other.path)' (file \(earlier + 1)), which goes into table '\(file.table)' too; declare them on one of the files")
+                }
             }
         }
         return manifest
@@ -309,7 +334,8 @@ private struct ManifestReader {
     }
 
     func dataFile(_ node: Node) throws -> DatasetManifest.DataFile {
-        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns", "outside"], what: "a file entry")
+        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns", "outside", "add_columns"],
+                                what: "a file entry")
         var file = DatasetManifest.DataFile(path: "", table: "")
         var hasPath = false, hasTable = false
         for (key, _, value) in entries {
@@ -332,6 +358,13 @@ private struct ManifestReader {
                 file.format = format
             case "sha256": file.sha256 = try sha256(value)
             case "outside": file.outside = try bool(value, key)
+            case "add_columns":
+                var added: [String: String] = [:]
+                for (column, valueNode) in try columnPairs(value) {
+                    guard !column.isEmpty else { throw fail(valueNode, "expected a column name in 'add_columns', found an empty one") }
+                    added[column] = try string(valueNode, column)
+                }
+                file.addColumns = added
             case "rows":
                 guard let rows = Int(try string(value, key)), rows >= 0 else {
                     throw fail(value, "expected rows as a whole number, found \(describe(value))")
@@ -380,4 +413,8 @@ private struct ManifestReader {
         }
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || CharacterSet.alphanumerics.contains($0)) }
     }
+}
+
+private extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

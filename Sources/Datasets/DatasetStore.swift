@@ -64,7 +64,7 @@ public struct DatasetStore: Sendable {
     public let directory: URL
 
     /// Bumped when the import rules change, so older derived databases are rebuilt.
-    static let importVersion = "1"
+    static let importVersion = "2"
 
     public init(studyRoot: URL) {
         self.studyRoot = studyRoot
@@ -305,8 +305,9 @@ public struct DatasetStore: Sendable {
         var lines = ["version \(Self.importVersion)"]
         for file in files {
             let columns = (file.columns ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }
-            lines.append([file.path, file.table, file.resolvedFormat?.rawValue ?? "", columns.joined(separator: ",")]
-                .joined(separator: "\t"))
+            let added = file.sortedAddColumns.map { "\($0.name)=\($0.value)" }
+            lines.append([file.path, file.table, file.resolvedFormat?.rawValue ?? "", columns.joined(separator: ","),
+                          added.joined(separator: ",")].joined(separator: "\t"))
         }
         return lines.joined(separator: "\n")
     }
@@ -350,7 +351,14 @@ public struct DatasetStore: Sendable {
                                        inputs: inputs, didImport: false)
             }
         }
-        let scans = try zip(files, urls).map { try importer.scan($0, url: $1) }
+        // A type declared on one file of a table holds for every file appended to it.
+        var declared: [String: [String: ColumnType]] = [:]
+        for file in files where declared[file.table.lowercased()] == nil { declared[file.table.lowercased()] = file.columns }
+        let scans = try zip(files, urls).map { file, url in
+            var scanned = file
+            scanned.columns = declared[file.table.lowercased()] ?? nil
+            return try importer.scan(scanned, url: url)
+        }
         try build(scans, name: manifest.name, spec: spec, at: databaseURL, importer: importer)
         let inputs = scans.map { InputFingerprint(path: $0.file.path, sha256: $0.sha256, rows: $0.rows) }
         return PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,
@@ -366,6 +374,24 @@ public struct DatasetStore: Sendable {
             return file
         }
         return updated
+    }
+
+    /// One plan per table, in the order tables first appear, with the files that fill it.
+    static func plans(for scans: [FileScan]) throws -> [(plan: TablePlan, scans: [FileScan])] {
+        var order: [String] = []
+        var grouped: [String: [FileScan]] = [:]
+        for scan in scans {
+            let key = scan.file.table.lowercased()
+            if grouped[key] == nil { order.append(key) }
+            grouped[key, default: []].append(scan)
+        }
+        return try order.map { key in
+            let group = grouped[key] ?? []
+            var plan = TablePlan(table: group[0].file.table)
+            let firstDelimited = group.first { $0.format == .csv || $0.format == .tsv } ?? group[0]
+            for scan in group { try plan.add(scan, first: firstDelimited) }
+            return (plan, group)
+        }
     }
 
     /// Writes a new derived database beside the old one and renames it into place only when it
@@ -387,7 +413,10 @@ public struct DatasetStore: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536")
                 try db.inTransaction {
-                    for scan in scans { try importer.insert(scan, into: db) }
+                    for plan in try Self.plans(for: scans) {
+                        try db.execute(sql: plan.plan.createStatement)
+                        for scan in plan.scans { try importer.insert(scan, plan: plan.plan, into: db) }
+                    }
                     try db.execute(sql: """
                         CREATE TABLE _triangulate_dataset (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                         CREATE TABLE _triangulate_inputs (
