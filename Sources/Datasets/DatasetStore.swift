@@ -50,6 +50,8 @@ public struct PreparedDataset: Sendable {
     public var inputs: [InputFingerprint]
     /// True when this call (re)imported the files.
     public var didImport: Bool
+    /// The inputs this call parsed (the others' rows were copied from the previous import).
+    public var parsedInputs: [String] = []
     /// Inputs whose SHA-256 differs from the one the manifest records, in manifest order (an
     /// input the manifest records no hash for is no news, except in frozen mode, which refuses it).
     public var notices: [DatasetNotice] = []
@@ -64,7 +66,7 @@ public struct DatasetStore: Sendable {
     public let directory: URL
 
     /// Bumped when the import rules change, so older derived databases are rebuilt.
-    static let importVersion = "2"
+    static let importVersion = "3"
 
     public init(studyRoot: URL) {
         self.studyRoot = studyRoot
@@ -295,21 +297,35 @@ public struct DatasetStore: Sendable {
 
     /// What the derived database recorded about its inputs when it was built.
     private struct Recorded {
+        /// One input as the derived database recorded it, with what it takes to copy its rows
+        /// into a new database instead of parsing the file again.
+        struct Input {
+            var sha256: String
+            var rows: Int
+            var specLine: String?
+            var firstRowid: Int64?
+            var columns: [String]?
+            var shapes: [ShapeSet]?
+        }
+
         var spec: String
-        var inputs: [String: (sha256: String, rows: Int)]
+        var inputs: [String: Input]
+        /// `CREATE TABLE` statements by lowercased table name.
+        var tableSQL: [String: String]
     }
 
     /// A canonical description of how the files are imported: a change to it forces a rebuild
     /// even when no file changed.
     private func importSpec(_ files: [DatasetManifest.DataFile]) -> String {
-        var lines = ["version \(Self.importVersion)"]
-        for file in files {
-            let columns = (file.columns ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }
-            let added = file.sortedAddColumns.map { "\($0.name)=\($0.value)" }
-            lines.append([file.path, file.table, file.resolvedFormat?.rawValue ?? "", columns.joined(separator: ","),
-                          added.joined(separator: ",")].joined(separator: "\t"))
-        }
-        return lines.joined(separator: "\n")
+        (["version \(Self.importVersion)"] + files.map(specLine)).joined(separator: "\n")
+    }
+
+    /// How one file is imported: a change to it means parsing the file again.
+    private func specLine(_ file: DatasetManifest.DataFile) -> String {
+        let columns = (file.columns ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }
+        let added = file.sortedAddColumns.map { "\($0.name)=\($0.value)" }
+        return [file.path, file.table, file.resolvedFormat?.rawValue ?? "", columns.joined(separator: ","),
+                added.joined(separator: ",")].joined(separator: "\t")
     }
 
     private func readRecorded(_ url: URL) -> Recorded? {
@@ -322,14 +338,26 @@ public struct DatasetStore: Sendable {
             guard let spec = try String.fetchOne(db, sql: "SELECT value FROM _triangulate_dataset WHERE key = 'import_spec'") else {
                 return nil
             }
-            var inputs: [String: (String, Int)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, sha256, rows FROM _triangulate_inputs") {
-                inputs[row["path"]] = (row["sha256"], row["rows"])
+            var inputs: [String: Recorded.Input] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, sha256, rows, spec, first_rowid, columns, shapes FROM _triangulate_inputs") {
+                let columns = (row["columns"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+                inputs[row["path"]] = Recorded.Input(sha256: row["sha256"], rows: row["rows"], specLine: row["spec"],
+                                                     firstRowid: row["first_rowid"], columns: columns,
+                                                     shapes: (row["shapes"] as String?).flatMap(ShapeSet.decode))
             }
-            return Recorded(spec: spec, inputs: inputs)
+            var tableSQL: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table'") {
+                if let name = row["name"] as String?, let sql = row["sql"] as String? { tableSQL[name.lowercased()] = sql }
+            }
+            return Recorded(spec: spec, inputs: inputs, tableSQL: tableSQL)
         }
     }
 
+    /// Makes an imported dataset current. When the derived database exists but some inputs
+    /// changed, only what is needed is parsed again: a file whose hash and import rules are
+    /// unchanged has its rows copied from the old database (in the same order, so the result is
+    /// the database a full import would build), unless a changed file of its table changes the
+    /// table's columns or types, in which case that table's files are all parsed again.
     private func prepareImported(_ manifest: DatasetManifest, progress: (@Sendable (ImportProgress) -> Void)?) throws
         -> PreparedDataset
     {
@@ -338,13 +366,13 @@ public struct DatasetStore: Sendable {
         let importer = Importer(progress: progress)
         let paths = InputPaths(studyRoot: studyRoot)
         let urls = try files.map { try paths.resolve($0.path, allowOutside: manifest.allowsOutside($0)) }
+        let hashes = try zip(files, urls).map { try cachedHash(of: $1, displayPath: $0.path) }
         let spec = importSpec(files)
-        if let recorded = readRecorded(databaseURL), recorded.spec == spec {
-            var inputs: [InputFingerprint] = []
-            for (file, url) in zip(files, urls) {
-                let sha256 = try cachedHash(of: url, displayPath: file.path)
-                guard let entry = recorded.inputs[file.path], entry.sha256 == sha256 else { break }
-                inputs.append(InputFingerprint(path: file.path, sha256: sha256, rows: entry.rows))
+        let recorded = readRecorded(databaseURL)
+        if let recorded, recorded.spec == spec {
+            let inputs = zip(files, hashes).compactMap { file, sha256 -> InputFingerprint? in
+                guard let entry = recorded.inputs[file.path], entry.sha256 == sha256 else { return nil }
+                return InputFingerprint(path: file.path, sha256: sha256, rows: entry.rows)
             }
             if inputs.count == files.count {
                 return PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,
@@ -354,15 +382,34 @@ public struct DatasetStore: Sendable {
         // A type declared on one file of a table holds for every file appended to it.
         var declared: [String: [String: ColumnType]] = [:]
         for file in files where declared[file.table.lowercased()] == nil { declared[file.table.lowercased()] = file.columns }
-        let scans = try zip(files, urls).map { file, url in
-            var scanned = file
-            scanned.columns = declared[file.table.lowercased()] ?? nil
-            return try importer.scan(scanned, url: url)
+        let scanned = files.map { file in
+            var copy = file
+            copy.columns = declared[file.table.lowercased()] ?? nil
+            return copy
+        }
+        var scans: [FileScan] = []
+        for (index, file) in scanned.enumerated() {
+            if let entry = recorded?.inputs[file.path], entry.sha256 == hashes[index], entry.specLine == specLine(file),
+               let reused = FileScan(reusing: entry.firstRowid, columns: entry.columns, shapes: entry.shapes, file: file,
+                                     url: urls[index], rows: entry.rows, sha256: entry.sha256) {
+                scans.append(reused)
+            } else {
+                scans.append(try importer.scan(file, url: urls[index]))
+            }
+        }
+        // A table whose columns or types changed cannot take copied rows: parse all its files.
+        for group in try Self.plans(for: scans) where group.scans.contains(where: { $0.reusedFrom != nil }) {
+            guard recorded?.tableSQL[group.plan.table.lowercased()] != group.plan.createStatement else { continue }
+            for index in scans.indices where scans[index].reusedFrom != nil && scans[index].file.table.lowercased() == group.plan.table.lowercased() {
+                scans[index] = try importer.scan(scanned[index], url: urls[index])
+            }
         }
         try build(scans, name: manifest.name, spec: spec, at: databaseURL, importer: importer)
         let inputs = scans.map { InputFingerprint(path: $0.file.path, sha256: $0.sha256, rows: $0.rows) }
-        return PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,
-                               inputs: inputs, didImport: true)
+        var prepared = PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,
+                                       inputs: inputs, didImport: true)
+        prepared.parsedInputs = scans.filter { $0.reusedFrom == nil }.map(\.file.path)
+        return prepared
     }
 
     private func filled(_ manifest: DatasetManifest, _ inputs: [InputFingerprint]) -> DatasetManifest {
@@ -412,22 +459,44 @@ public struct DatasetStore: Sendable {
             let queue = try DatabaseQueue(path: temporary.path, configuration: configuration)
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536")
+                if scans.contains(where: { $0.reusedFrom != nil }) {
+                    try db.execute(sql: "ATTACH DATABASE ? AS old", arguments: [url.path])
+                }
                 try db.inTransaction {
+                    var firstRowids: [String: Int64] = [:]
                     for plan in try Self.plans(for: scans) {
                         try db.execute(sql: plan.plan.createStatement)
-                        for scan in plan.scans { try importer.insert(scan, plan: plan.plan, into: db) }
+                        var next: Int64 = 1
+                        for scan in plan.scans {
+                            firstRowids[scan.file.path] = next
+                            if let first = scan.reusedFrom {
+                                let table = quoteIdentifier(plan.plan.table)
+                                try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM old.\(table) WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                                               arguments: [first, first + Int64(scan.rows) - 1])
+                                guard db.changesCount == scan.rows else {
+                                    throw DatasetError.cannotWrite(path: url.path, reason: "the previous derived database lost rows of \(scan.file.path); delete it to import again")
+                                }
+                            } else {
+                                try importer.insert(scan, plan: plan.plan, into: db)
+                            }
+                            next += Int64(scan.rows)
+                        }
                     }
                     try db.execute(sql: """
                         CREATE TABLE _triangulate_dataset (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                         CREATE TABLE _triangulate_inputs (
                             path TEXT PRIMARY KEY NOT NULL, sha256 TEXT NOT NULL, "table" TEXT NOT NULL,
-                            format TEXT NOT NULL, rows INTEGER NOT NULL)
+                            format TEXT NOT NULL, rows INTEGER NOT NULL, spec TEXT NOT NULL, first_rowid INTEGER NOT NULL,
+                            columns TEXT NOT NULL, shapes TEXT NOT NULL)
                         """)
                     try db.execute(sql: "INSERT INTO _triangulate_dataset VALUES ('name', ?), ('import_spec', ?)",
                                    arguments: [name, spec])
                     for scan in scans {
-                        try db.execute(sql: "INSERT INTO _triangulate_inputs VALUES (?, ?, ?, ?, ?)",
-                                       arguments: [scan.file.path, scan.sha256, scan.file.table, scan.format.rawValue, scan.rows])
+                        let columns = String(decoding: try JSONEncoder().encode(scan.columns), as: UTF8.self)
+                        try db.execute(sql: "INSERT INTO _triangulate_inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       arguments: [scan.file.path, scan.sha256, scan.file.table, scan.format.rawValue, scan.rows,
+                                                   specLine(scan.file), firstRowids[scan.file.path] ?? 0, columns,
+                                                   ShapeSet.encode(scan.shapes)])
                     }
                     return .commit
                 }

@@ -36,6 +36,22 @@ struct FileScan {
     var sha256: String
     var size: Int64
     var modified: Date?
+    /// The first rowid of the file's rows in the previous derived database, when they are copied
+    /// from there instead of parsed again.
+    var reusedFrom: Int64? = nil
+}
+
+extension FileScan {
+    /// A file whose rows are copied from the previous import (nil when that import did not
+    /// record what copying needs).
+    init?(reusing firstRowid: Int64?, columns: [String]?, shapes: [ShapeSet]?, file: DatasetManifest.DataFile, url: URL,
+          rows: Int, sha256: String) {
+        guard let firstRowid, let columns, let shapes, shapes.count == columns.count, let format = file.resolvedFormat else { return nil }
+        let declared = Dictionary((file.columns ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.init(file: file, url: url, format: format, columns: columns, shapes: shapes,
+                  declared: columns.map { declared[$0.lowercased()] }, rows: rows, sha256: sha256, size: 0, modified: nil,
+                  reusedFrom: firstRowid)
+    }
 }
 
 /// Imports data files into a new SQLite database in two passes over each file.
@@ -320,6 +336,24 @@ struct ShapeSet {
         case .boolean: boolean = true
         case .text: text = true
         }
+    }
+
+    /// One hexadecimal digit per column (bits: integer, real, boolean, text), as the derived
+    /// database records a file's shapes.
+    static func encode(_ shapes: [ShapeSet]) -> String {
+        String(shapes.map { shape -> Character in
+            let bits = (shape.integer ? 1 : 0) | (shape.real ? 2 : 0) | (shape.boolean ? 4 : 0) | (shape.text ? 8 : 0)
+            return Character(String(bits, radix: 16))
+        })
+    }
+
+    static func decode(_ text: String) -> [ShapeSet]? {
+        var shapes: [ShapeSet] = []
+        for character in text {
+            guard let bits = Int(String(character), radix: 16) else { return nil }
+            shapes.append(ShapeSet(integer: bits & 1 != 0, real: bits & 2 != 0, boolean: bits & 4 != 0, text: bits & 8 != 0))
+        }
+        return shapes
     }
 
     mutating func formUnion(_ other: ShapeSet) {

@@ -34,6 +34,38 @@ final class SnapshotTests: XCTestCase {
         XCTAssertEqual(try study.store.prepare(prepared.manifest).didImport, false)
     }
 
+    func testAChangedSnapshotIsTheOnlyFileParsedAgain() throws {
+        let study = try Study(self)
+        for month in 1...3 { try study.write("name,downloads\na\(month),\(month)\nb\(month),\(month * 10)\n", to: "s/\(month).csv") }
+        try study.write("id\nx\n", to: "other.csv")
+        let files = (1...3).map { snapshot("s/\($0).csv", "2023-0\($0)") } + [.init(path: "other.csv", table: "other")]
+        let manifest = DatasetManifest(name: "top", files: files)
+        XCTAssertEqual(try study.store.prepare(manifest).parsedInputs, ["s/1.csv", "s/2.csv", "s/3.csv", "other.csv"])
+
+        try study.write("name,downloads\na2,7\nb2,8\nc2,9\n", to: "s/2.csv")
+        let changed = try study.store.prepare(manifest)
+        XCTAssertEqual(changed.parsedInputs, ["s/2.csv"], "the other files' rows are copied")
+        XCTAssertEqual(changed.inputs.map(\.rows), [2, 3, 2, 1])
+        let all = "SELECT rowid, snapshot, name, downloads FROM snapshots ORDER BY rowid"
+        let incremental = try study.store.open(changed).query(all)
+        let fresh = DatasetStore(studyRoot: study.root)
+        try FileManager.default.removeItem(at: fresh.databaseURL(forDataset: "top"))
+        let rebuilt = try fresh.prepare(manifest)
+        XCTAssertEqual(rebuilt.parsedInputs.count, 4)
+        XCTAssertEqual(try fresh.open(rebuilt).query(all), incremental, "the same database a full import builds")
+        XCTAssertEqual(incremental.rows.map { $0[2] }, ["a1", "b1", "a2", "b2", "c2", "a3", "b3"].map(DataValue.text))
+
+        try study.write("name,downloads\na2,n/a\n", to: "s/2.csv")
+        let retyped = try study.store.prepare(manifest)
+        XCTAssertEqual(retyped.parsedInputs, ["s/1.csv", "s/2.csv", "s/3.csv"], "a column that turns to text needs the whole table")
+        XCTAssertEqual(try study.store.open(retyped).query("SELECT typeof(downloads) FROM snapshots WHERE name = 'a1'").rows, [[.text("text")]])
+
+        var more = manifest
+        try study.write("name,downloads\na4,4\n", to: "s/4.csv")
+        more.files?.append(snapshot("s/4.csv", "2023-04"))
+        XCTAssertEqual(try study.store.prepare(more).parsedInputs, ["s/4.csv"])
+    }
+
     func testNumericAddedColumnsAndJSONSnapshotsUniteTheirKeys() throws {
         let study = try Study(self)
         try study.write("{\"id\": \"a\", \"likes\": 3}\n", to: "m/1.jsonl")
