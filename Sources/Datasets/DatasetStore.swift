@@ -93,6 +93,10 @@ public struct DatasetStore: Sendable {
             guard let recorded, recorded != input.sha256 else { return nil }
             return DatasetNotice(dataset: manifest.name, path: input.path, recorded: recorded, actual: input.sha256)
         }
+        // A file that changed between the check above and its import.
+        if policy == .frozen, let notice = prepared.notices.first {
+            throw DatasetError.inputChanged(path: notice.path, recorded: notice.recorded, actual: notice.actual)
+        }
         return prepared
     }
 
