@@ -36,7 +36,7 @@ let package = Package(
             "Prioritization",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .target(name: "Project", dependencies: ["Core", "YAMLSupport", "Literature", "Statistics"]),
+        .target(name: "Project", dependencies: ["Core", "YAMLSupport", "Literature", "Statistics", "Claims"]),
         .target(name: "Index", dependencies: [
             "Project", "Core", "Transcripts", "Coding", "Literature", "Claims",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -51,8 +51,11 @@ let package = Package(
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Prioritization"),
+        // sqlite3_db_config() is variadic, which Swift cannot call; this C shim sets the query
+        // guard's options (defensive mode, no two-argument fts3_tokenizer, untrusted schema).
+        .target(name: "SQLiteHardening", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "Datasets", dependencies: [
-            "Core", "SystemZlib",
+            "Core", "SystemZlib", "SQLiteHardening",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: hotPath),
@@ -68,7 +71,9 @@ let package = Package(
         .testTarget(name: "CodingTests", dependencies: ["Coding", "TestSupport"]),
         .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "DatasetsTests", dependencies: [
+            "Datasets", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Reference"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
                     exclude: ["make_reference.py", "tfidf_reference.json"]),

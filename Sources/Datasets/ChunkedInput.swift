@@ -17,8 +17,15 @@ import Darwin
 /// single record is larger than it) and reads the next chunk behind it. Buffer indexes are
 /// therefore only valid until the next `fill()`, and parsers restart an incomplete record from
 /// its first byte.
+///
+/// A single record may grow the buffer up to ``maximumRecordBytes``: a gzip file holding one
+/// gigabyte-long field, or a file without line breaks, is refused with the line its record starts
+/// on instead of filling the memory.
 final class ChunkedInput {
     static let chunkSize = 1 << 20
+    /// The longest record (CSV/TSV row, JSON Lines line, JSON array element) an import accepts:
+    /// 100 MiB, as decompressed.
+    static let maximumRecordBytes = 100 << 20
 
     let displayPath: String
     let totalBytes: Int64
@@ -33,12 +40,18 @@ final class ChunkedInput {
     private(set) var isAtEnd = false
     /// Bytes read from the file so far.
     private(set) var bytesRead: Int64 = 0
+    /// The line the record being read starts on, set by the parser, for the error when the
+    /// record is too long.
+    var recordLine = 1
+    /// The record limit; ``maximumRecordBytes`` except in tests.
+    let recordLimit: Int
     private var inflater: GzipInflater?
 
     /// Opens a file; `gzip` inflates it on the fly (see ``GzipInflater``). `totalBytes` and
     /// `bytesRead` always count the bytes of the file as stored, so progress works for both.
-    init(url: URL, displayPath: String, gzip: Bool = false) throws {
+    init(url: URL, displayPath: String, gzip: Bool = false, recordLimit: Int = ChunkedInput.maximumRecordBytes) throws {
         self.displayPath = displayPath
+        self.recordLimit = recordLimit
         descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
             throw DatasetError.cannotRead(path: displayPath, reason: String(cString: strerror(errno)))
@@ -65,6 +78,11 @@ final class ChunkedInput {
             if remaining > 0 { base.update(from: base + start, count: remaining) }
             start = 0
             end = remaining
+        }
+        if end >= recordLimit {
+            throw DatasetError.invalidData(SourceLocation(file: displayPath, line: recordLine),
+                                           expected: "a record (row, line or array element) of at most \(recordLimit >> 20) MiB",
+                                           found: "one that runs on past \(recordLimit >> 20) MiB from this line")
         }
         if capacity - end < Self.chunkSize {
             let newCapacity = max(capacity * 2, end + Self.chunkSize)

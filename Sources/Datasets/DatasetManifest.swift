@@ -44,15 +44,29 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         public var sha256: String?
         public var rows: Int?
         public var columns: [String: ColumnType]?
+        /// True when the file may lie outside the study or be reached through a symbolic link.
+        public var outside: Bool?
+        /// Columns added to every row of this file, with their value: what distinguishes it from
+        /// the other files appended to the same table (`snapshot: 2023-08-08`). Their type is
+        /// inferred from the values of all the table's files.
+        public var addColumns: [String: String]?
 
         public init(path: String, table: String, format: DataFormat? = nil, sha256: String? = nil,
-                    rows: Int? = nil, columns: [String: ColumnType]? = nil) {
+                    rows: Int? = nil, columns: [String: ColumnType]? = nil, outside: Bool? = nil,
+                    addColumns: [String: String]? = nil) {
+            self.addColumns = addColumns
             self.path = path
             self.table = table
             self.format = format
             self.sha256 = sha256
             self.rows = rows
             self.columns = columns
+            self.outside = outside
+        }
+
+        /// The added columns in name order.
+        var sortedAddColumns: [(name: String, value: String)] {
+            (addColumns ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
 
         /// The declared format, or the one the extension implies; for a gzip file (`.gz`) the
@@ -77,14 +91,23 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     public var database: String?
     public var sha256: String?
     public var queryTimeout: Double?
+    /// The most rows one metric query may hand to the matrix (``QueryLimits/defaultMaxRows``
+    /// when absent).
+    public var maxRows: Int?
+    /// True when every path of the manifest (the attached database included) may lie outside
+    /// the study or be reached through a symbolic link; see ``InputLink``.
+    public var outside: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, files, database, sha256
+        case name, description, source, files, database, sha256, outside
         case queryTimeout = "query_timeout"
+        case maxRows = "max_rows"
     }
 
     public init(name: String, description: String? = nil, source: String? = nil, files: [DataFile]? = nil,
-                database: String? = nil, sha256: String? = nil, queryTimeout: Double? = nil) {
+                database: String? = nil, sha256: String? = nil, queryTimeout: Double? = nil, maxRows: Int? = nil,
+                outside: Bool? = nil) {
+        self.outside = outside
         self.name = name
         self.description = description
         self.source = source
@@ -92,10 +115,19 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         self.database = database
         self.sha256 = sha256
         self.queryTimeout = queryTimeout
+        self.maxRows = maxRows
+    }
+
+    /// The limits of the manifest's queries, a `timeout` given by the caller taking precedence.
+    public func queryLimits(timeout: TimeInterval? = nil) throws -> QueryLimits {
+        try QueryLimits(timeout: timeout ?? queryTimeout ?? 60, maxRows: maxRows ?? QueryLimits.defaultMaxRows)
     }
 
     /// True when the manifest attaches an existing database rather than importing files.
     public var isAttached: Bool { database != nil }
+
+    /// True when the file may be read from outside the study or through a symbolic link.
+    public func allowsOutside(_ file: DataFile) -> Bool { outside == true || file.outside == true }
 
     /// Reads and checks a manifest. `displayPath` is how errors name the file.
     public static func load(from url: URL, displayPath: String) throws -> DatasetManifest {
@@ -149,16 +181,22 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
                     let columnPairs = columns.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.rawValue)) }
                     filePairs.append(("columns", Node(columnPairs)))
                 }
+                if let outside = file.outside { filePairs.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
+                if let added = file.addColumns, !added.isEmpty {
+                    filePairs.append(("add_columns", Node(file.sortedAddColumns.map { (Node($0.name), Node($0.value, Tag(.str), .singleQuoted)) })))
+                }
                 return Node(filePairs)
             }
             pairs.append(("files", Node(items)))
         }
         if let database { pairs.append(("database", Node(database))) }
+        if let outside { pairs.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
         if let sha256 { pairs.append(("sha256", Node(sha256))) }
         if let queryTimeout {
-            let text = queryTimeout == queryTimeout.rounded() ? String(Int(queryTimeout)) : String(queryTimeout)
+            let text = Int(exactly: queryTimeout).map(String.init) ?? String(queryTimeout)
             pairs.append(("query_timeout", Node(text, Tag(.float))))
         }
+        if let maxRows { pairs.append(("max_rows", Node(String(maxRows), Tag(.int)))) }
         return (try? Yams.serialize(node: Node(pairs), sortKeys: false)) ?? ""
     }
 }
@@ -207,7 +245,8 @@ private struct ManifestReader {
     }
 
     func manifest(from root: Node) throws -> DatasetManifest {
-        let entries = try pairs(root, allowed: ["name", "description", "source", "files", "database", "sha256", "query_timeout"],
+        let entries = try pairs(root, allowed: ["name", "description", "source", "files", "database", "sha256", "query_timeout",
+                                                "max_rows", "outside"],
                                 what: "a dataset manifest")
         var manifest = DatasetManifest(name: "")
         var nameNode: Node?
@@ -227,7 +266,16 @@ private struct ManifestReader {
                 guard let seconds = Double(try string(value, key)), seconds > 0, seconds.isFinite else {
                     throw fail(value, "expected query_timeout as a positive number of seconds, found \(describe(value))")
                 }
+                guard seconds <= QueryLimits.maximumTimeout else {
+                    throw fail(value, "expected query_timeout of at most \(Int(QueryLimits.maximumTimeout)) seconds (a day), found \(describe(value))")
+                }
                 manifest.queryTimeout = seconds
+            case "outside": manifest.outside = try bool(value, key)
+            case "max_rows":
+                guard let rows = Int(try string(value, key)), rows > 0 else {
+                    throw fail(value, "expected max_rows as a whole number of at least 1, found \(describe(value))")
+                }
+                manifest.maxRows = rows
             case "files":
                 guard case .sequence(let sequence) = value else {
                     throw fail(value, "expected 'files' as a list of files to import, found \(describe(value))")
@@ -245,17 +293,36 @@ private struct ManifestReader {
             throw fail(root, "expected either 'files' or 'database', found both")
         default: break
         }
-        if let files = manifest.files {
-            var seen: [String: Int] = [:]
+        if let files = manifest.files, case .sequence(let nodes) = entries.first(where: { $0.key == "files" })?.value {
+            var first: [String: Int] = [:]
+            var paths: [String: Int] = [:]
             for (index, file) in files.enumerated() {
-                if let first = seen[file.table.lowercased()] {
-                    throw DatasetError.invalidManifest(SourceLocation(file: path),
-                        "expected each file to import into its own table, found table '\(file.table)' for files \(first + 1) and \(index + 1)")
+                if let earlier = paths[file.path] {
+                    throw fail(nodes[index], "expected each file once in a manifest, found '\(file.path)' again (first as file \(earlier + 1))")
                 }
-                seen[file.table.lowercased()] = index
+                paths[file.path] = index
+                guard let earlier = first[file.table.lowercased()] else {
+                    first[file.table.lowercased()] = index
+                    continue
+                }
+                let other = files[earlier]
+                if Set((file.addColumns ?? [:]).keys) != Set((other.addColumns ?? [:]).keys) {
+                    throw fail(nodes[index], "expected the same add_columns as '\(other.path)' (file \(earlier + 1)), which goes into table '\(file.table)' too, found \(file.sortedAddColumns.map(\.name).joined(separator: ", ").nonEmpty ?? "none")")
+                }
+                if file.columns != nil, other.columns != nil, file.columns != other.columns {
+                    throw fail(nodes[index], "expected the same column types as '\(other.path)' (file \(earlier + 1)), which goes into table '\(file.table)' too; declare them on one of the files")
+                }
             }
         }
         return manifest
+    }
+
+    func bool(_ node: Node, _ key: String) throws -> Bool {
+        switch try string(node, key).lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw fail(node, "expected '\(key)' to be true or false, found \(describe(node))")
+        }
     }
 
     func sha256(_ node: Node) throws -> String {
@@ -267,7 +334,8 @@ private struct ManifestReader {
     }
 
     func dataFile(_ node: Node) throws -> DatasetManifest.DataFile {
-        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns"], what: "a file entry")
+        let entries = try pairs(node, allowed: ["path", "table", "format", "sha256", "rows", "columns", "outside", "add_columns"],
+                                what: "a file entry")
         var file = DatasetManifest.DataFile(path: "", table: "")
         var hasPath = false, hasTable = false
         for (key, _, value) in entries {
@@ -289,6 +357,14 @@ private struct ManifestReader {
                 }
                 file.format = format
             case "sha256": file.sha256 = try sha256(value)
+            case "outside": file.outside = try bool(value, key)
+            case "add_columns":
+                var added: [String: String] = [:]
+                for (column, valueNode) in try columnPairs(value) {
+                    guard !column.isEmpty else { throw fail(valueNode, "expected a column name in 'add_columns', found an empty one") }
+                    added[column] = try string(valueNode, column)
+                }
+                file.addColumns = added
             case "rows":
                 guard let rows = Int(try string(value, key)), rows >= 0 else {
                     throw fail(value, "expected rows as a whole number, found \(describe(value))")
@@ -337,4 +413,8 @@ private struct ManifestReader {
         }
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || CharacterSet.alphanumerics.contains($0)) }
     }
+}
+
+private extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -28,11 +28,30 @@ struct FileScan {
     var url: URL
     var format: DataFormat
     var columns: [String]
-    var types: [ColumnType]
+    /// The shapes of each column's values, to infer the type of a table several files fill.
+    var shapes: [ShapeSet]
+    /// The types the manifest declares, per column.
+    var declared: [ColumnType?]
     var rows: Int
     var sha256: String
     var size: Int64
     var modified: Date?
+    /// The first rowid of the file's rows in the previous derived database, when they are copied
+    /// from there instead of parsed again.
+    var reusedFrom: Int64? = nil
+}
+
+extension FileScan {
+    /// A file whose rows are copied from the previous import (nil when that import did not
+    /// record what copying needs).
+    init?(reusing firstRowid: Int64?, columns: [String]?, shapes: [ShapeSet]?, file: DatasetManifest.DataFile, url: URL,
+          rows: Int, sha256: String) {
+        guard let firstRowid, let columns, let shapes, shapes.count == columns.count, let format = file.resolvedFormat else { return nil }
+        let declared = Dictionary((file.columns ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.init(file: file, url: url, format: format, columns: columns, shapes: shapes,
+                  declared: columns.map { declared[$0.lowercased()] }, rows: rows, sha256: sha256, size: 0, modified: nil,
+                  reusedFrom: firstRowid)
+    }
 }
 
 /// Imports data files into a new SQLite database in two passes over each file.
@@ -45,12 +64,7 @@ struct FileScan {
 /// value). Values are parsed straight from the input buffer: nothing becomes a Swift `String`
 /// except JSON keys.
 struct Importer {
-    let studyRoot: URL
     let progress: (@Sendable (ImportProgress) -> Void)?
-
-    func url(for path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path) : studyRoot.appendingPathComponent(path)
-    }
 
     private func makeSource(_ input: ChunkedInput, format: DataFormat, knownColumns: [String]?, validating: Bool) throws
         -> any RecordSource
@@ -61,9 +75,9 @@ struct Importer {
         }
     }
 
-    /// The first pass: checks the file and infers its column types.
-    func scan(_ file: DatasetManifest.DataFile) throws -> FileScan {
-        let url = url(for: file.path)
+    /// The first pass: checks the file (at `url`, already resolved inside the study) and infers
+    /// its column types.
+    func scan(_ file: DatasetManifest.DataFile, url: URL) throws -> FileScan {
         guard let format = file.resolvedFormat else {
             throw DatasetError.cannotRead(path: file.path, reason: "no format given and the extension implies none")
         }
@@ -82,12 +96,12 @@ struct Importer {
                                                found: "the columns \(result.columns.joined(separator: ", "))")
             }
         }
-        return FileScan(file: file, url: url, format: format, columns: result.columns, types: result.types,
-                        rows: result.rows, sha256: sha256, size: before.size, modified: before.modified)
+        return FileScan(file: file, url: url, format: format, columns: result.columns, shapes: result.shapes,
+                        declared: result.declared, rows: result.rows, sha256: sha256, size: before.size, modified: before.modified)
     }
 
     private func infer<Source: RecordSource>(_ source: Source, file: DatasetManifest.DataFile, format: DataFormat) throws
-        -> (columns: [String], types: [ColumnType], rows: Int)
+        -> (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)
     {
         var overrides: [ColumnType?] = []
         var seen: [ShapeSet] = []
@@ -125,26 +139,41 @@ struct Importer {
             throw DatasetError.invalidData(SourceLocation(file: file.path), expected: "at least one object with a key",
                                            found: "no columns")
         }
-        let types = columns.indices.map { overrides[$0] ?? seen[$0].inferredType }
-        return (columns, types, rows)
+        return (columns, seen, overrides, rows)
     }
 
-    /// The second pass: inserts a scanned file's rows into a table of `db`.
-    func insert(_ scan: FileScan, into db: Database) throws {
-        let columnList = zip(scan.columns, scan.types)
-            .map { "\(quoteIdentifier($0)) \($1.declaredType)" }.joined(separator: ", ")
-        try db.execute(sql: "CREATE TABLE \(quoteIdentifier(scan.file.table)) (\(columnList))")
-        let placeholders = Array(repeating: "?", count: scan.columns.count).joined(separator: ", ")
-        let statement = try db.makeStatement(sql: "INSERT INTO \(quoteIdentifier(scan.file.table)) VALUES (\(placeholders))")
+    /// The second pass: inserts a scanned file's rows into its table of `db` (created by the
+    /// caller with ``TablePlan``), each column bound as the table's type for it, and the file's
+    /// added columns as constants.
+    func insert(_ scan: FileScan, plan: TablePlan, into db: Database) throws {
+        let added = scan.file.sortedAddColumns
+        let names = scan.columns + added.map(\.name)
+        let types = names.map { plan.type(of: $0) }
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO \(quoteIdentifier(plan.table)) (\(names.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(placeholders))
+            """)
         let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
         let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path, gzip: scan.file.isGzipCompressed)
         let source = try makeSource(input, format: scan.format, knownColumns: scan.columns, validating: false)
         guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
-        let types = scan.types
+        let fileColumns = scan.columns.count
+        for (offset, constant) in added.enumerated() {
+            let parameter = Int32(fileColumns + offset + 1)
+            // A terminating zero keeps the buffer non-empty, so it always has an address.
+            try (Array(constant.value.utf8) + [0]).withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let value = FieldValue(kind: .text, bytes: base, count: buffer.count - 1)
+                guard try bind(value, type: types[fileColumns + offset], to: handle, at: parameter, transient: true) else {
+                    throw DatasetError.valueDoesNotFitType(SourceLocation(file: scan.file.path), column: added[offset].name,
+                                                           type: types[fileColumns + offset], value: added[offset].value)
+                }
+            }
+        }
         var rows = 0
         while try source.next() {
-            for column in types.indices {
+            for column in 0..<fileColumns {
                 let value = source.value(at: column)
                 let parameter = Int32(column + 1)
                 guard try bind(value, type: types[column], to: handle, at: parameter) else {
@@ -157,6 +186,7 @@ struct Importer {
                 sqlite3_reset(handle)
                 throw DatasetError.sqlite(message)
             }
+            // Reset keeps the bindings, so the added columns' constants stay bound.
             sqlite3_reset(handle)
             rows += 1
             if rows & 0x3FFF == 0 { report(scan.file.path, .inserting, input, rows) }
@@ -169,15 +199,18 @@ struct Importer {
 
     /// Binds one value as its column's type; false when it no longer fits (the file changed).
     @inline(__always)
-    private func bind(_ value: FieldValue, type: ColumnType, to handle: OpaquePointer, at parameter: Int32) throws -> Bool {
+    private func bind(_ value: FieldValue, type: ColumnType, to handle: OpaquePointer, at parameter: Int32,
+                      transient: Bool = false) throws -> Bool {
         let code: Int32
         if value.kind == .null || (value.count == 0 && (value.kind == .text || type != .text)) {
             code = sqlite3_bind_null(handle, parameter)
         } else {
             switch type {
             case .text:
-                code = sqlite3_bind_text(handle, parameter, UnsafeRawPointer(value.bytes).assumingMemoryBound(to: CChar.self),
-                                         Int32(value.count), nil)
+                // SQLITE_TRANSIENT (-1) makes SQLite copy a constant that outlives this call.
+                code = sqlite3_bind_text64(handle, parameter, UnsafeRawPointer(value.bytes).assumingMemoryBound(to: CChar.self),
+                                           sqlite3_uint64(value.count),
+                                           transient ? unsafeBitCast(-1, to: sqlite3_destructor_type.self) : nil, UInt8(SQLITE_UTF8))
             case .integer, .boolean:
                 if let flag = booleanValue(value.bytes, value.count) {
                     code = sqlite3_bind_int64(handle, parameter, flag)
@@ -219,8 +252,79 @@ private func fits(_ value: FieldValue, shape: ValueShape, type: ColumnType) -> B
     }
 }
 
+/// The columns and types of one table, which one file or several (appended) fill.
+///
+/// Columns are the union of the files' columns in first-seen order, then the added columns; a
+/// column's type is the one the manifest declares, else the one all files' values add up to (a
+/// column empty in one snapshot does not turn the others' numbers into text).
+struct TablePlan {
+    let table: String
+    private var fileColumns: [String] = []
+    private var addedColumns: [String] = []
+    private var shapes: [ShapeSet] = []
+    private var declared: [ColumnType?] = []
+    private var index: [String: Int] = [:]
+
+    /// The files' columns in first-seen order, then the added ones.
+    var columns: [String] { fileColumns + addedColumns }
+
+    init(table: String) { self.table = table }
+
+    /// Adds a file's columns; a CSV or TSV file must have the columns of the table's first
+    /// delimited file, in the same order (a snapshot with a renamed or missing column would
+    /// otherwise fill the table with NULLs).
+    mutating func add(_ scan: FileScan, first: FileScan) throws {
+        let delimited: (DataFormat) -> Bool = { $0 == .csv || $0 == .tsv }
+        if delimited(scan.format), delimited(first.format), scan.file.path != first.file.path {
+            let mine = scan.columns.map { $0.lowercased() }, theirs = first.columns.map { $0.lowercased() }
+            if mine != theirs {
+                let position = Array(zip(mine, theirs)).firstIndex { $0 != $1 } ?? min(mine.count, theirs.count)
+                let found = position < scan.columns.count ? "column \(position + 1) '\(scan.columns[position])'" : "no column \(position + 1)"
+                let expected = position < first.columns.count ? "'\(first.columns[position])'" : "no such column"
+                throw DatasetError.invalidData(SourceLocation(file: scan.file.path, line: 1),
+                    expected: "the columns of '\(first.file.path)', the first file of table '\(table)' (\(first.columns.joined(separator: ", ")))",
+                    found: "\(found) where it has \(expected)")
+            }
+        }
+        for (offset, name) in scan.columns.enumerated() {
+            let slot = slot(for: name, added: false)
+            shapes[slot].formUnion(scan.shapes[offset])
+            if declared[slot] == nil { declared[slot] = scan.declared[offset] }
+        }
+        for (name, value) in scan.file.sortedAddColumns {
+            if let clash = scan.columns.first(where: { $0.lowercased() == name.lowercased() }) {
+                throw DatasetError.invalidData(SourceLocation(file: scan.file.path, line: 1),
+                                               expected: "no column named like the added column '\(name)'", found: "the column '\(clash)'")
+            }
+            let slot = slot(for: name, added: true)
+            Array(value.utf8).withUnsafeBufferPointer { buffer in
+                if let base = buffer.baseAddress { shapes[slot].insert(classify(base, buffer.count)) }
+            }
+        }
+    }
+
+    private mutating func slot(for name: String, added: Bool) -> Int {
+        if let slot = index[name.lowercased()] { return slot }
+        index[name.lowercased()] = shapes.count
+        if added { addedColumns.append(name) } else { fileColumns.append(name) }
+        shapes.append(ShapeSet())
+        declared.append(nil)
+        return shapes.count - 1
+    }
+
+    func type(of name: String) -> ColumnType {
+        guard let slot = index[name.lowercased()] else { return .text }
+        return declared[slot] ?? shapes[slot].inferredType
+    }
+
+    var createStatement: String {
+        let list = columns.map { "\(quoteIdentifier($0)) \(type(of: $0).declaredType)" }.joined(separator: ", ")
+        return "CREATE TABLE \(quoteIdentifier(table)) (\(list))"
+    }
+}
+
 /// The shapes seen in a column, and the type they add up to.
-private struct ShapeSet {
+struct ShapeSet {
     var integer = false, real = false, boolean = false, text = false
 
     @inline(__always)
@@ -232,6 +336,31 @@ private struct ShapeSet {
         case .boolean: boolean = true
         case .text: text = true
         }
+    }
+
+    /// One hexadecimal digit per column (bits: integer, real, boolean, text), as the derived
+    /// database records a file's shapes.
+    static func encode(_ shapes: [ShapeSet]) -> String {
+        String(shapes.map { shape -> Character in
+            let bits = (shape.integer ? 1 : 0) | (shape.real ? 2 : 0) | (shape.boolean ? 4 : 0) | (shape.text ? 8 : 0)
+            return Character(String(bits, radix: 16))
+        })
+    }
+
+    static func decode(_ text: String) -> [ShapeSet]? {
+        var shapes: [ShapeSet] = []
+        for character in text {
+            guard let bits = Int(String(character), radix: 16) else { return nil }
+            shapes.append(ShapeSet(integer: bits & 1 != 0, real: bits & 2 != 0, boolean: bits & 4 != 0, text: bits & 8 != 0))
+        }
+        return shapes
+    }
+
+    mutating func formUnion(_ other: ShapeSet) {
+        integer = integer || other.integer
+        real = real || other.real
+        boolean = boolean || other.boolean
+        text = text || other.text
     }
 
     /// Text if anything is text or booleans mix with numbers; else boolean, real, integer in that

@@ -10,6 +10,12 @@ import Darwin
 
 /// JSON Lines (one object per line) and JSON arrays of objects, read one object at a time.
 ///
+/// A `.json` file may also wrap its records the two ways APIs and pandas write them: an object
+/// with one member holding the array (`{"models": [{…}, …]}`), read as that array, or an object
+/// whose members are the records keyed by id (`{"bert": {…}, "gpt2": {…}}`, pandas'
+/// `orient="index"`), read with the key in a first column named `key`. Any other shape is an
+/// error that says which shapes are tables.
+///
 /// Columns are the union of the objects' keys in first-seen order; a key an object lacks is NULL.
 /// Strings are unescaped, numbers and `true`/`false` keep their literal text, and nested arrays
 /// and objects are kept as their JSON text so SQLite's `json_extract` can reach into them. In a
@@ -52,6 +58,18 @@ final class JSONSource: RecordSource {
     private var recordStart = 0
     private var arrayStarted = false
     private var arrayFinished = false
+    /// How the file's top level holds its records.
+    private enum Wrapping {
+        /// A bare array.
+        case none
+        /// An object whose one member (named) holds the array.
+        case member(String)
+        /// An object of records keyed by id, the key in column `keyColumn`.
+        case keyed(keyColumn: Int)
+    }
+    private var wrapping = Wrapping.none
+    /// The name of the column that holds each record's key in an object keyed by id.
+    static let keyColumnName = "key"
     /// True when the last byte consumed outside whitespace was a ',' (so ']' would end a trailing comma).
     private var lastSignificantWasComma = false
 
@@ -92,6 +110,7 @@ final class JSONSource: RecordSource {
 
     private func nextLine() throws -> Bool {
         while true {
+            input.recordLine = position.line
             if input.start >= input.end, try !input.fill() { return false }
             let available = input.end - input.start
             let newline = memchr(input.base + input.start, 0x0A, available)
@@ -122,13 +141,18 @@ final class JSONSource: RecordSource {
     private func nextElement() throws -> Bool {
         if arrayFinished { return false }
         try skipWhitespace()
+        if case .keyed(let keyColumn) = wrapping { return try nextKeyedRecord(keyColumn: keyColumn) }
         if !arrayStarted {
-            guard input.start < input.end, input.base[input.start] == UInt8(ascii: "[") else {
-                throw framingError(expected: "a JSON array of objects starting with '['")
+            if input.start < input.end, input.base[input.start] == UInt8(ascii: "{") {
+                if let read = try startObject() { return read }
+            } else {
+                guard input.start < input.end, input.base[input.start] == UInt8(ascii: "[") else {
+                    throw framingError(expected: "a JSON array of objects starting with '['")
+                }
+                consume(1)
+                arrayStarted = true
+                try skipWhitespace()
             }
-            consume(1)
-            arrayStarted = true
-            try skipWhitespace()
         } else {
             guard input.start < input.end else { throw framingError(expected: "',' or ']'") }
             let byte = input.base[input.start]
@@ -144,26 +168,160 @@ final class JSONSource: RecordSource {
             consume(1)
             arrayFinished = true
             try skipWhitespace()
+            if case .member(let name) = wrapping {
+                guard input.start < input.end, input.base[input.start] == UInt8(ascii: "}") else {
+                    throw framingError(expected: "'}' closing the object after its array '\(name)' (an object holding records must hold only that array)")
+                }
+                consume(1)
+                try skipWhitespace()
+                if input.start < input.end { throw framingError(expected: "the end of the file after '}'") }
+                return false
+            }
             if input.start < input.end { throw framingError(expected: "the end of the file after ']'") }
             return false
         }
         guard input.start < input.end, input.base[input.start] == UInt8(ascii: "{") else {
             throw framingError(expected: "an object ('{') as an array element")
         }
-        var end: Int?
-        while true {
-            end = scanObjectEnd(from: input.start)
-            if end != nil || input.isAtEnd { break }
-            _ = try input.fill()
-        }
-        guard let end else {
-            throw DatasetError.invalidData(position.location(in: input.displayPath),
-                                           expected: "the end of the object that starts here", found: "the end of the file")
-        }
+        let end = try objectEnd()
         try parseRecord(from: input.start, to: end)
         consume(end - input.start)
         lastSignificantWasComma = false
         return true
+    }
+
+    /// The file starts with `{`: decides from its first member whether it wraps an array or
+    /// holds records keyed by id. Returns nil when it opened the wrapped array (the caller reads
+    /// its first element), else whether it read the first record keyed by id.
+    private func startObject() throws -> Bool? {
+        consume(1)
+        try skipWhitespace()
+        if input.start < input.end, input.base[input.start] == UInt8(ascii: "}") {
+            throw framingError(expected: "a member holding an array of records, or records keyed by id, in the object")
+        }
+        let memberStart = position
+        let key = try readKey()
+        try skipWhitespace()
+        let byte = input.start < input.end ? input.base[input.start] : 0
+        if byte == UInt8(ascii: "[") {
+            wrapping = .member(key)
+            consume(1)
+            arrayStarted = true
+            try skipWhitespace()
+            return nil
+        }
+        guard byte == UInt8(ascii: "{") else {
+            throw DatasetError.invalidData(memberStart.location(in: input.displayPath),
+                expected: "a JSON array of objects, an object whose one member holds such an array, or an object of objects keyed by id",
+                found: "an object whose member '\(key)' holds \(input.start < input.end ? describeJSONValue(byte) : "nothing")")
+        }
+        let keyColumn = try column(named: Self.keyColumnName)
+        wrapping = .keyed(keyColumn: keyColumn)
+        try readKeyedRecord(key: key, keyColumn: keyColumn, memberStart: memberStart)
+        return true
+    }
+
+    /// The next member of an object of records keyed by id.
+    private func nextKeyedRecord(keyColumn: Int) throws -> Bool {
+        guard input.start < input.end else { throw framingError(expected: "',' or '}'") }
+        let byte = input.base[input.start]
+        if byte == UInt8(ascii: "}") {
+            consume(1)
+            arrayFinished = true
+            try skipWhitespace()
+            if input.start < input.end { throw framingError(expected: "the end of the file after '}'") }
+            return false
+        }
+        guard byte == UInt8(ascii: ",") else { throw framingError(expected: "',' or '}' after a record") }
+        consume(1)
+        try skipWhitespace()
+        let memberStart = position
+        let key = try readKey()
+        try skipWhitespace()
+        guard input.start < input.end, input.base[input.start] == UInt8(ascii: "{") else {
+            throw framingError(expected: "a record (an object) for the key '\(key)', as for the keys before it")
+        }
+        try readKeyedRecord(key: key, keyColumn: keyColumn, memberStart: memberStart)
+        return true
+    }
+
+    /// Reads the object at `input.start` as a record and stores its key in `keyColumn`.
+    private func readKeyedRecord(key: String, keyColumn: Int, memberStart: TextPosition) throws {
+        let end = try objectEnd()
+        let keyBytes = Array(key.utf8)
+        try parseRecord(from: input.start, to: end, reserve: keyBytes.count)
+        if keyColumn < slots.count, slots[keyColumn].kind != .null {
+            throw DatasetError.invalidData(memberStart.location(in: input.displayPath),
+                expected: "records without a member named '\(Self.keyColumnName)' (the column that holds each record's key)",
+                found: "one in the record '\(key)'")
+        }
+        let offset = arenaCount
+        keyBytes.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { (arena + offset).update(from: base, count: buffer.count) }
+        }
+        arenaCount += keyBytes.count
+        store(.string, column: keyColumn, offset: offset, count: keyBytes.count, source: -1)
+        consume(end - input.start)
+        try skipWhitespace()
+    }
+
+    /// Reads a member's key and the ':' after it, leaving `input.start` on the value.
+    private func readKey() throws -> String {
+        guard input.start < input.end, input.base[input.start] == UInt8(ascii: "\"") else {
+            throw framingError(expected: "a key in double quotes")
+        }
+        var close: Int?
+        while true {
+            var index = input.start + 1
+            while index < input.end {
+                let byte = input.base[index]
+                if byte == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    close = index
+                    break
+                }
+                index += 1
+            }
+            if close != nil || input.isAtEnd { break }
+            _ = try input.fill()
+        }
+        guard let close else { throw framingError(expected: "the end of the key that starts here") }
+        recordPosition = position
+        recordStart = input.start
+        if arenaCapacity < close - input.start + 16 {
+            arena.deallocate()
+            arenaCapacity = max(arenaCapacity * 2, close - input.start + 16)
+            arena = UnsafeMutablePointer<UInt8>.allocate(capacity: arenaCapacity)
+        }
+        arenaCount = 0
+        var parser = Parser(bytes: input.base, index: input.start, end: close + 1, recordStart: input.start, source: self)
+        try parser.parseString()
+        let key = String(decoding: UnsafeBufferPointer(start: arena, count: arenaCount), as: UTF8.self)
+        arenaCount = 0
+        consume(close + 1 - input.start)
+        try skipWhitespace()
+        guard input.start < input.end, input.base[input.start] == UInt8(ascii: ":") else {
+            throw framingError(expected: "':' after the key '\(key)'")
+        }
+        consume(1)
+        try skipWhitespace()
+        return key
+    }
+
+    /// The index just past the object at `input.start`, reading more of the file as needed.
+    private func objectEnd() throws -> Int {
+        input.recordLine = position.line
+        while true {
+            if let end = scanObjectEnd(from: input.start) { return end }
+            if input.isAtEnd {
+                throw DatasetError.invalidData(position.location(in: input.displayPath),
+                                               expected: "the end of the object that starts here", found: "the end of the file")
+            }
+            _ = try input.fill()
+        }
     }
 
     private func consume(_ count: Int) {
@@ -215,7 +373,9 @@ final class JSONSource: RecordSource {
 
     // MARK: Parsing one object
 
-    private func parseRecord(from start: Int, to end: Int) throws {
+    /// Parses the object in `start..<end` into the slots; `reserve` bytes stay free in the arena
+    /// behind its values (for the key of a record keyed by id).
+    private func parseRecord(from start: Int, to end: Int, reserve: Int = 0) throws {
         recordPosition = position
         recordStart = start
         if validatesUTF8, let bad = firstInvalidUTF8(input.base, from: start, to: end) {
@@ -223,9 +383,9 @@ final class JSONSource: RecordSource {
                 position.advanced(over: input.base, from: start, to: bad).location(in: input.displayPath),
                 expected: "UTF-8 text", found: "the byte 0x\(String(input.base[bad], radix: 16, uppercase: true))")
         }
-        if arenaCapacity < end - start + 16 {
+        if arenaCapacity < end - start + reserve + 16 {
             arena.deallocate()
-            arenaCapacity = max(arenaCapacity * 2, end - start + 16)
+            arenaCapacity = max(arenaCapacity * 2, end - start + reserve + 16)
             arena = UnsafeMutablePointer<UInt8>.allocate(capacity: arenaCapacity)
         }
         arenaCount = 0
@@ -505,4 +665,15 @@ final class JSONSource: RecordSource {
 @inline(__always)
 private func isWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+}
+
+/// What a JSON value starting with `byte` is, for error messages.
+private func describeJSONValue(_ byte: UInt8) -> String {
+    switch byte {
+    case UInt8(ascii: "\""): return "a string"
+    case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
+    case UInt8(ascii: "n"): return "null"
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return "a number"
+    default: return describeByte(byte)
+    }
 }

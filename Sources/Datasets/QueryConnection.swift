@@ -1,56 +1,120 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import SQLiteHardening
+
+/// The limits a metric query runs under.
+public struct QueryLimits: Sendable, Equatable {
+    /// The longest `query_timeout` a manifest may ask for: a day. `DispatchTime` counts
+    /// nanoseconds in 64 bits, so an unbounded number of seconds would overflow it.
+    public static let maximumTimeout: TimeInterval = 86_400
+    /// The default cap on the rows one query hands to its caller: 25 million, above the 10
+    /// million rows of the scale benchmarks, below what fills the memory of a laptop as samples.
+    public static let defaultMaxRows = 25_000_000
+    /// The largest string, BLOB or row a query may build (`SQLITE_LIMIT_LENGTH`): 128 MiB, above
+    /// the 100 MiB an imported record may have (``ChunkedInput/maximumRecordBytes``), so every
+    /// imported row can be read back.
+    public static let maxValueBytes: Int32 = 128 << 20
+    /// The memory SQLite may hold in this process (`sqlite3_hard_heap_limit64`): 512 MiB. The
+    /// limit is process-wide in SQLite, so it also bounds imports and the study index, which
+    /// stream and stay far below it; it is only ever lowered, never raised.
+    public static let heapLimitBytes: Int64 = 512 << 20
+    /// The longest SQL text a query may have (`SQLITE_LIMIT_SQL_LENGTH`): 1 MB.
+    public static let maxSQLBytes: Int32 = 1_000_000
+
+    /// Seconds a query may run.
+    public var timeout: TimeInterval
+    /// Rows a query may hand to its caller before it is stopped with an error.
+    public var maxRows: Int
+
+    /// Checks the limits: a timeout between 0 and ``maximumTimeout`` seconds, at least one row.
+    public init(timeout: TimeInterval = 60, maxRows: Int = QueryLimits.defaultMaxRows) throws {
+        guard timeout.isFinite, timeout > 0, timeout <= Self.maximumTimeout else {
+            throw DatasetError.invalidLimit("expected a query time limit above 0 and at most \(Int(Self.maximumTimeout)) seconds, found \(timeout)")
+        }
+        guard maxRows > 0 else {
+            throw DatasetError.invalidLimit("expected a row limit of at least 1, found \(maxRows)")
+        }
+        self.timeout = timeout
+        self.maxRows = maxRows
+    }
+}
 
 /// A read-only, guarded, time-limited connection for metric queries.
 ///
-/// Four layers stop a query that does anything but read, each catching what the one before
+/// Five layers stop a query that does anything but read, each catching what the one before
 /// might let through:
 ///
 /// 1. **The file is opened read-only** (GRDB's `Configuration.readonly`, that is
 ///    `SQLITE_OPEN_READONLY`): SQLite itself refuses to write the database file, whatever the
 ///    SQL says. An attached study database is used in place and never copied.
-/// 2. **An authorizer** (`sqlite3_set_authorizer`) is consulted by SQLite for every action while
-///    a statement compiles, and denies all but reading: INSERT, UPDATE, DELETE, CREATE (TEMP
-///    included), DROP, ALTER, ATTACH, DETACH, BEGIN/COMMIT/ROLLBACK/SAVEPOINT, any PRAGMA
-///    statement except the schema-reading ones (`table_info`, `table_xinfo`, `index_list`,
-///    `index_info`, `index_xinfo`, `foreign_key_list`), and the function `load_extension`. GRDB 7.10
-///    has no public authorizer hook: its own `StatementAuthorizer` (installed when the connection
-///    opens, before `prepareDatabase` runs) only records what a statement does for transaction
-///    tracking and database observation, and always allows. This connection replaces it in
+/// 2. **An authorizer by allow-list** (``QueryAuthorizer``, `sqlite3_set_authorizer`) permits
+///    reading and a list of known functions, and denies everything else: writes, CREATE (TEMP
+///    included), DROP, ALTER, ATTACH, DETACH, transactions, PRAGMAs other than the schema-reading
+///    ones, `fts3_tokenizer`, `load_extension` and any function not on the list. GRDB 7.10 has no
+///    public authorizer hook: its own `StatementAuthorizer` (installed when the connection opens,
+///    before `prepareDatabase` runs) only records what a statement does for transaction tracking
+///    and database observation, and always allows. This connection replaces it in
 ///    `prepareDatabase`; for the pure reads that get through, GRDB's bookkeeping would have
 ///    recorded nothing, and a read-only connection has no observers.
-/// 3. **`PRAGMA query_only = 1`** (set before the authorizer is installed) makes SQLite refuse
-///    any change, the temporary database included; no query can turn it off, since PRAGMA is
-///    denied. `SQLITE_LIMIT_ATTACHED` is set to 0, so ATTACH fails even without the authorizer.
-///    Extension loading stays disabled, as SQLite ships it.
+/// 3. **The connection is hardened as SQLite's "Defense against the dark arts" advises**:
+///    `SQLITE_DBCONFIG_DEFENSIVE` on (no deliberate corruption of the file),
+///    `SQLITE_DBCONFIG_TRUSTED_SCHEMA` off (functions and virtual tables used by views and triggers
+///    of the database file must be innocuous), the two-argument `fts3_tokenizer` disabled
+///    (`SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER`), extension loading off, `PRAGMA query_only = 1`
+///    (set before the authorizer is installed; no query can turn it off, since PRAGMA is denied),
+///    `SQLITE_LIMIT_ATTACHED` 0, and the limits of ``QueryLimits`` on values, SQL text and
+///    SQLite's heap.
 /// 4. **Each statement is compiled alone** (GRDB refuses several statements in one string) and
 ///    must be one that SQLite reports as read-only (`sqlite3_stmt_readonly`, GRDB's
 ///    `Statement.isReadonly`), or it is refused before it runs.
+/// 5. **Each metric gets a connection of its own** when it runs through
+///    ``DatasetStore/streamMetric(_:sql:columns:row:)``, so nothing one query did to a connection
+///    can reach the next, and a query hands its caller at most ``QueryLimits/maxRows`` rows.
 ///
 /// The time limit is enforced with GRDB's `interrupt()`, called from a timer on another queue;
 /// SQLite then stops the running statement at its next opcode.
 public final class QueryConnection {
     private let queue: DatabaseQueue
-    private let authorizer: ReadOnlyAuthorizer
+    private let authorizer: QueryAuthorizer
+    /// The limits every query on this connection runs under.
+    public let limits: QueryLimits
     /// The time limit for each query, in seconds.
-    public let timeout: TimeInterval
+    public var timeout: TimeInterval { limits.timeout }
 
-    init(url: URL, displayPath: String, timeout: TimeInterval) throws {
+    convenience init(url: URL, displayPath: String, timeout: TimeInterval) throws {
+        try self.init(url: url, displayPath: displayPath, limits: QueryLimits(timeout: timeout))
+    }
+
+    init(url: URL, displayPath: String, limits: QueryLimits) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw DatasetError.cannotRead(path: displayPath, reason: "no such file")
         }
-        self.timeout = timeout
-        let authorizer = ReadOnlyAuthorizer()
+        self.limits = limits
+        let authorizer = QueryAuthorizer()
         self.authorizer = authorizer
+        Self.lowerHeapLimit()
         var configuration = Configuration()
         configuration.readonly = true
         configuration.foreignKeysEnabled = false
         configuration.label = "dataset query"
         configuration.prepareDatabase { db in
+            let connection = db.sqliteConnection!
+            for (option, value, name) in [(SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive mode"),
+                                          (SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "untrusted schema"),
+                                          (SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, "no fts3_tokenizer"),
+                                          (SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "no extension loading")] {
+                var result: Int32 = -1
+                let code = triangulate_sqlite3_db_config_int(UnsafeMutableRawPointer(connection), option, Int32(value), &result)
+                guard code == SQLITE_OK, result == Int32(value) else {
+                    throw DatasetError.sqlite("this SQLite cannot be hardened for untrusted queries (\(name) failed with code \(code))")
+                }
+            }
             try db.execute(sql: "PRAGMA query_only = 1")
-            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_ATTACHED, 0)
-            authorizer.install(on: db.sqliteConnection!)
+            sqlite3_limit(connection, SQLITE_LIMIT_ATTACHED, 0)
+            sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, QueryLimits.maxValueBytes)
+            sqlite3_limit(connection, SQLITE_LIMIT_SQL_LENGTH, QueryLimits.maxSQLBytes)
+            authorizer.install(on: connection)
         }
         do {
             queue = try DatabaseQueue(path: url.path, configuration: configuration)
@@ -59,45 +123,63 @@ public final class QueryConnection {
         }
     }
 
+    /// Sets SQLite's process-wide heap limit to ``QueryLimits/heapLimitBytes`` unless a lower
+    /// one is already set.
+    private static func lowerHeapLimit() {
+        let current = sqlite3_hard_heap_limit64(-1)
+        if current == 0 || current > QueryLimits.heapLimitBytes {
+            sqlite3_hard_heap_limit64(QueryLimits.heapLimitBytes)
+        }
+    }
+
     /// Closes the connection; further queries fail.
     public func close() throws {
         try queue.close()
     }
 
-    /// Runs a read-only query and returns at most `maxRows` rows (all when nil).
+    /// Runs a read-only query and returns at most `maxRows` rows (all when nil, up to the
+    /// connection's row limit, past which the query fails).
     public func query(_ sql: String, maxRows: Int? = nil) throws -> QueryResult {
         var rows: [[DataValue]] = []
         var truncated = false
-        let columns = try run(sql) { _, cursor in
-            while let row = try cursor.next() {
-                if let maxRows, rows.count >= maxRows {
-                    truncated = true
-                    break
-                }
-                rows.append(Self.values(of: row))
+        var names: [String] = []
+        try step(sql, columns: { names = $0 }, row: { values in
+            if let maxRows, rows.count >= maxRows {
+                truncated = true
+                return false
             }
-        }
-        return QueryResult(columns: columns, rows: rows, isTruncated: truncated)
+            rows.append(values)
+            return true
+        })
+        return QueryResult(columns: names, rows: rows, isTruncated: truncated)
     }
 
     /// Streams the rows of a read-only query to `body` and returns the column names.
     @discardableResult
     public func forEachRow(_ sql: String, _ body: ([DataValue]) throws -> Void) throws -> [String] {
-        try run(sql) { _, cursor in
-            while let row = try cursor.next() { try body(Self.values(of: row)) }
-        }
+        var names: [String] = []
+        try step(sql, columns: { names = $0 }, row: { try body($0); return true })
+        return names
     }
 
     /// Streams the rows of a read-only query, handing `columns` the column names before the
     /// first row (so a consumer can check them even when the query returns no rows).
     public func stream(_ sql: String, columns: ([String]) throws -> Void, row body: ([DataValue]) throws -> Void) throws {
-        // Steps the statement with SQLite's C API and refills one buffer per row: a metric over a
-        // million rows would otherwise build a GRDB Row and two arrays for every row.
+        try step(sql, columns: columns, row: { try body($0); return true })
+    }
+
+    /// Steps a statement with SQLite's C API and refills one buffer per row (a metric over a
+    /// million rows would otherwise build a GRDB Row and two arrays for every row); `body`
+    /// returns false to stop early. More rows than the connection's row limit is an error.
+    private func step(_ sql: String, columns: ([String]) throws -> Void, row body: ([DataValue]) throws -> Bool) throws {
         _ = try runStatement(sql) { statement in
             try columns(statement.columnNames)
             let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
             let count = Int(sqlite3_column_count(handle))
             var buffer = [DataValue](repeating: .null, count: count)
+            let cap = limits.maxRows
+            var rows = 0
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { break }
@@ -105,27 +187,42 @@ public final class QueryConnection {
                     let message = sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
                 }
+                guard rows < cap else { throw DatasetError.tooManyRows(limit: cap) }
+                rows += 1
                 for column in 0..<count {
                     let index = Int32(column)
                     switch sqlite3_column_type(handle, index) {
                     case SQLITE_INTEGER: buffer[column] = .integer(sqlite3_column_int64(handle, index))
                     case SQLITE_FLOAT: buffer[column] = .real(sqlite3_column_double(handle, index))
                     case SQLITE_TEXT:
+                        // The pointer first, then its length, as SQLite asks; a NULL pointer for a
+                        // value is SQLite failing to allocate it (a zeroblob expanded past the heap).
+                        guard let pointer = sqlite3_column_text(handle, index) else {
+                            try Self.checkColumnAllocation(handle)
+                            buffer[column] = .text("")
+                            continue
+                        }
                         let length = Int(sqlite3_column_bytes(handle, index))
-                        let text = sqlite3_column_text(handle, index).map {
-                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                        } ?? ""
-                        buffer[column] = .text(text)
+                        buffer[column] = .text(String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self))
                     case SQLITE_BLOB:
-                        let length = Int(sqlite3_column_bytes(handle, index))
-                        buffer[column] = .blob(sqlite3_column_blob(handle, index).map { Data(bytes: $0, count: length) } ?? Data())
+                        guard let pointer = sqlite3_column_blob(handle, index) else {
+                            try Self.checkColumnAllocation(handle)
+                            buffer[column] = .blob(Data())
+                            continue
+                        }
+                        buffer[column] = .blob(Data(bytes: pointer, count: Int(sqlite3_column_bytes(handle, index))))
                     default: buffer[column] = .null
                     }
                 }
-                try body(buffer)
+                if try !body(buffer) { break }
             }
-            sqlite3_reset(handle)
         }
+    }
+
+    /// Throws when a column value came back NULL because SQLite ran out of its heap.
+    private static func checkColumnAllocation(_ handle: OpaquePointer) throws {
+        guard let connection = sqlite3_db_handle(handle), sqlite3_errcode(connection) == SQLITE_NOMEM else { return }
+        throw DatabaseError(resultCode: .SQLITE_NOMEM, message: "out of memory")
     }
 
     /// The tables and views of the dataset (leaving out SQLite's and Triangulate's own), with
@@ -226,26 +323,9 @@ public final class QueryConnection {
         }
     }
 
-    private static func values(of row: Row) -> [DataValue] {
-        row.databaseValues.map { value in
-            switch value.storage {
-            case .null: return .null
-            case .int64(let integer): return .integer(integer)
-            case .double(let real): return .real(real)
-            case .string(let text): return .text(text)
-            case .blob(let data): return .blob(data)
-            }
-        }
-    }
-
-    /// Compiles `sql` behind the guard, runs it under the time limit, and hands its rows to `body`.
-    private func run(_ sql: String, _ body: ([String], RowCursor) throws -> Void) throws -> [String] {
-        try runStatement(sql) { statement in try body(statement.columnNames, try Row.fetchCursor(statement)) }
-    }
-
     /// Compiles `sql` behind the guard and hands the statement to `body` under the time limit.
     private func runStatement(_ sql: String, _ body: (Statement) throws -> Void) throws -> [String] {
-        let timer = Timer(queue: queue, seconds: timeout)
+        let timer = Timer(queue: queue, seconds: limits.timeout)
         defer { timer.cancel() }
         do {
             return try queue.inDatabase { db in
@@ -264,7 +344,14 @@ public final class QueryConnection {
             if let refusal = authorizer.refusal {
                 throw DatasetError.queryRefused(refusal)
             }
-            throw DatasetError.sqlite(error.message ?? "\(error.resultCode)")
+            switch error.resultCode.primaryResultCode {
+            case .SQLITE_NOMEM:
+                throw DatasetError.queryResourceLimit("the query needed more than the \(QueryLimits.heapLimitBytes >> 20) MiB of memory SQLite may use")
+            case .SQLITE_TOOBIG:
+                throw DatasetError.queryResourceLimit("the query built a string, BLOB or row larger than \(QueryLimits.maxValueBytes >> 20) MiB (or SQL text longer than \(QueryLimits.maxSQLBytes) bytes)")
+            default:
+                throw DatasetError.sqlite(error.message ?? "\(error.resultCode)")
+            }
         }
     }
 
@@ -287,69 +374,5 @@ public final class QueryConnection {
         var fired: Bool { lock.withLock { didFire } }
 
         func cancel() { item.cancel() }
-    }
-}
-
-/// The SQLite authorizer that allows reading only; see ``QueryConnection``.
-final class ReadOnlyAuthorizer: @unchecked Sendable {
-    /// Why the last statement was refused, set while it compiled.
-    private(set) var refusal: String?
-
-    private static let schemaPragmas: Set<String> = [
-        "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
-    ]
-
-    func reset() { refusal = nil }
-
-    func install(on connection: OpaquePointer) {
-        sqlite3_set_authorizer(connection, { context, action, first, second, _, _ in
-            Unmanaged<ReadOnlyAuthorizer>.fromOpaque(context!).takeUnretainedValue()
-                .authorize(action, first.map { String(cString: $0) }, second.map { String(cString: $0) })
-        }, Unmanaged.passUnretained(self).toOpaque())
-    }
-
-    /// SQLite reports a CREATE or DROP first as a write to its schema table, then as itself: the
-    /// schema-table write is let through so that the CREATE or DROP is denied with a precise
-    /// reason. A direct write to `sqlite_master` still fails: SQLite forbids it without
-    /// `writable_schema`, and the read-only file, `query_only` and the statement check stop it too.
-    private func authorize(_ action: Int32, _ first: String?, _ second: String?) -> Int32 {
-        switch action {
-        case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:
-            return SQLITE_OK
-        case SQLITE_FUNCTION:
-            if let name = second, name.lowercased() == "load_extension" {
-                return deny("the function load_extension loads code into SQLite")
-            }
-            return SQLITE_OK
-        case SQLITE_PRAGMA:
-            if let name = first?.lowercased(), Self.schemaPragmas.contains(name) { return SQLITE_OK }
-            return deny("PRAGMA \(first ?? "") can change the connection's settings (only the schema-reading PRAGMAs such as table_info are allowed)")
-        case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
-            return deny("\(first ?? "transaction control") controls transactions")
-        case SQLITE_ATTACH:
-            return deny("ATTACH opens another database")
-        case SQLITE_DETACH:
-            return deny("DETACH closes a database")
-        case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
-            if let table = first, table == "sqlite_master" || table == "sqlite_temp_master" {
-                return SQLITE_OK
-            }
-            let verb = action == SQLITE_INSERT ? "inserts into" : action == SQLITE_UPDATE ? "updates" : "deletes from"
-            return deny("the statement \(verb) the table '\(first ?? "")'")
-        case SQLITE_CREATE_TEMP_TABLE, SQLITE_CREATE_TEMP_INDEX, SQLITE_CREATE_TEMP_VIEW, SQLITE_CREATE_TEMP_TRIGGER:
-            return deny("CREATE TEMP creates a temporary object '\(first ?? "")'")
-        case SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_VIEW, SQLITE_CREATE_TRIGGER, SQLITE_CREATE_VTABLE:
-            return deny("CREATE creates '\(first ?? "")'")
-        case SQLITE_DROP_TABLE, SQLITE_DROP_INDEX, SQLITE_DROP_VIEW, SQLITE_DROP_TRIGGER, SQLITE_DROP_VTABLE,
-             SQLITE_DROP_TEMP_TABLE, SQLITE_DROP_TEMP_INDEX, SQLITE_DROP_TEMP_VIEW, SQLITE_DROP_TEMP_TRIGGER:
-            return deny("DROP removes '\(first ?? "")'")
-        default:
-            return deny("the statement changes the database (SQLite action \(action))")
-        }
-    }
-
-    private func deny(_ reason: String) -> Int32 {
-        if refusal == nil { refusal = reason }
-        return SQLITE_DENY
     }
 }

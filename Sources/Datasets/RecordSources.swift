@@ -54,12 +54,15 @@ protocol RecordSource: AnyObject {
 
 /// CSV (RFC 4180) and TSV records parsed straight from bytes.
 ///
-/// CSV: fields separated by commas, records by LF, CRLF or CR; a field that starts with a double
+/// CSV: fields separated by commas (or by semicolons or tabs, when the header line holds more of
+/// those than commas, as spreadsheets in many locales and "CSV" exports of tab-separated text
+/// write them), records by LF, CRLF or CR; a field that starts with a double
 /// quote runs to the matching quote, may hold delimiters and line breaks, and writes a quote as
 /// two. A quote inside an unquoted field is kept as a character. TSV: fields separated by tabs,
 /// no quoting (the IANA text/tab-separated-values format). Blank lines are skipped. Doubled quotes
 /// are collapsed in place, inside the input buffer, once a record is known to be complete, so
-/// fields need no copying.
+/// fields need no copying. An empty header cell is named as pandas names it, `Unnamed: N` for
+/// the column's zero-based position: `DataFrame.to_csv` writes its index under an empty header.
 final class DelimitedSource: RecordSource {
     private struct Span {
         var start: Int
@@ -81,16 +84,17 @@ final class DelimitedSource: RecordSource {
 
     init(input: ChunkedInput, format: DataFormat, validatesUTF8: Bool) throws {
         self.input = input
-        delimiter = format == .tsv ? 0x09 : UInt8(ascii: ",")
         quoting = format == .csv
         self.validatesUTF8 = validatesUTF8
+        delimiter = format == .tsv ? 0x09 : Self.sniffDelimiter(input)
         guard try readRecord() else {
             throw DatasetError.invalidData(SourceLocation(file: input.displayPath, line: 1, column: 1),
                                            expected: "a header row naming the columns", found: "an empty file")
         }
         var seen: [String: Int] = [:]
         for index in spans.indices {
-            let name = fieldValue(index).text
+            var name = fieldValue(index).text
+            if name.isEmpty { name = "Unnamed: \(index)" }
             if name.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw DatasetError.invalidData(location(ofColumn: index), expected: "a column name in the header",
                                                found: "an empty name (column \(index + 1))")
@@ -102,6 +106,32 @@ final class DelimitedSource: RecordSource {
             seen[name.lowercased()] = index
             columnNames.append(name)
         }
+    }
+
+    /// The delimiter of a CSV file: the one of `,`, `;` and tab that occurs most often outside
+    /// quotes in its header line, commas winning ties (so a one-column file stays CSV).
+    private static func sniffDelimiter(_ input: ChunkedInput) -> UInt8 {
+        var comma = 0, semicolon = 0, tab = 0
+        var quoted = false
+        var index = input.start
+        while index < input.end {
+            let byte = input.base[index]
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+            } else if !quoted {
+                if byte == 0x0A || byte == 0x0D { break }
+                switch byte {
+                case UInt8(ascii: ","): comma += 1
+                case UInt8(ascii: ";"): semicolon += 1
+                case 0x09: tab += 1
+                default: break
+                }
+            }
+            index += 1
+        }
+        if tab > comma && tab >= semicolon { return 0x09 }
+        if semicolon > comma { return UInt8(ascii: ";") }
+        return UInt8(ascii: ",")
     }
 
     func next() throws -> Bool {
@@ -140,6 +170,7 @@ final class DelimitedSource: RecordSource {
     /// Reads one record into `spans`; false at the end of the file.
     private func readRecord() throws -> Bool {
         while true {
+            input.recordLine = nextLine
             if input.start >= input.end {
                 if try !input.fill() { return false }
             }
@@ -209,7 +240,7 @@ final class DelimitedSource: RecordSource {
                     if byte != delimiter && byte != 0x0A && byte != 0x0D {
                         let position = TextPosition(line: nextLine, column: 1).advanced(over: bytes, from: start, to: index)
                         throw DatasetError.invalidData(position.location(in: input.displayPath),
-                                                       expected: "a comma or the end of the line after a closing quote",
+                                                       expected: "\(delimiter == UInt8(ascii: ",") ? "a comma" : describeByte(delimiter)) or the end of the line after a closing quote",
                                                        found: describeByte(byte))
                     }
                 }

@@ -1,3 +1,4 @@
+import Claims
 import Core
 import Foundation
 import Literature
@@ -22,6 +23,9 @@ public struct StudySettings: Sendable, Equatable {
     public var screeningReviewers: [String] = []
     /// The title similarity above which records are duplicates (`dedupe_threshold`, default 0.9).
     public var dedupeThreshold: Double = 0.9
+    /// Confidence level, interval kind, bootstrap and significance rule for every metric that
+    /// does not set its own (`confidence:`, `interval:`, `bootstrap:`, `significance:`).
+    public var evaluation = EvaluationDefaults()
 
     public init(title: String, alpha: Double = 0.05, correction: PValueCorrection = .holm, coders: [String] = [],
                 interviewer: [String] = ["Interviewer"], defaultDataset: String? = nil) {
@@ -38,7 +42,8 @@ public struct StudySettings: Sendable, Equatable {
     public static func read(_ url: URL, displayPath: String) throws -> StudySettings {
         let document = try YAMLValue.read(url, displayPath: displayPath)
         let fields = try document.fields(
-            "triangulate.yaml", allowed: ["title", "alpha", "correction", "coders", "interviewer", "default_dataset", "screening", "dedupe_threshold"])
+            "triangulate.yaml", allowed: ["title", "alpha", "correction", "coders", "interviewer", "default_dataset", "screening", "dedupe_threshold"]
+                + EvaluationDefaults.keys)
         var settings = StudySettings(title: try fields.string("title") ?? "Untitled study")
         if let alpha = try fields.double("alpha") {
             guard alpha > 0 && alpha < 1 else { throw fields["alpha"]!.error("expected alpha between 0 and 1, found \(alpha)") }
@@ -54,6 +59,7 @@ public struct StudySettings: Sendable, Equatable {
         settings.coders = try fields.strings("coders")
         if fields["interviewer"] != nil { settings.interviewer = try fields.strings("interviewer") }
         settings.defaultDataset = try fields.string("default_dataset")
+        settings.evaluation = try EvaluationDefaults.parse(fields)
         if let threshold = try fields.double("dedupe_threshold") {
             guard threshold > 0 && threshold <= 1 else {
                 throw fields["dedupe_threshold"]!.error("expected dedupe_threshold above 0 and at most 1, found \(threshold)")

@@ -31,19 +31,12 @@ public struct DatasetCatalog: Sendable {
     /// changed. It never writes the researcher's manifest (a read command changes no study file):
     /// when an input's content differs from what the manifest records, `changes` says so, and
     /// `dataset import` (or `dataset attach`) records the new state explicitly.
-    public func prepare(_ manifest: DatasetManifest, progress: (@Sendable (String) -> Void)?) throws -> (prepared: PreparedDataset, changes: [String]) {
-        let prepared = try importOrCheck(manifest, progress: progress)
-        // A manifest that records no hash yet has nothing to differ from; one that records
-        // another hash is news the researcher must see.
-        var recorded: [String: String] = [:]
-        for file in manifest.files ?? [] { if let sha = file.sha256 { recorded[file.path] = sha } }
-        if let database = manifest.database, let sha = manifest.sha256 { recorded[database] = sha }
+    public func prepare(_ manifest: DatasetManifest, frozen: Bool = false,
+                        progress: (@Sendable (String) -> Void)?) throws -> (prepared: PreparedDataset, changes: [String]) {
+        let prepared = try DatasetStore(studyRoot: study.root).prepare(manifest, policy: frozen ? .frozen : .reimportWithNotice,
+                                                                       progress: Self.importProgress(progress))
         let path = study.relativePath(study.layout.manifest(for: manifest.name))
-        let changes = prepared.inputs.compactMap { input -> String? in
-            guard let old = recorded[input.path], old != input.sha256 else { return nil }
-            return "\(path): dataset '\(manifest.name)': \(input.path) changed since the manifest recorded it (SHA-256 \(old.prefix(12))… is now \(input.sha256.prefix(12))…); the results use the file as it is now — record it with 'triangulate dataset import'"
-        }
-        return (prepared, changes)
+        return (prepared, prepared.notices.map { "\(path): \($0.message)" })
     }
 
     /// Registers a dataset: writes its manifest (refusing to replace one unless asked), then
@@ -61,13 +54,15 @@ public struct DatasetCatalog: Sendable {
     }
 
     private func importOrCheck(_ manifest: DatasetManifest, progress: (@Sendable (String) -> Void)?) throws -> PreparedDataset {
-        var onProgress: (@Sendable (ImportProgress) -> Void)? = nil
-        if let progress {
-            onProgress = { step in
-                let percent = step.totalBytes > 0 ? Int(100 * step.bytesRead / step.totalBytes) : 100
-                progress("\(step.phase.rawValue) \(step.file): \(percent)% (\(step.rows) rows)")
-            }
+        try DatasetStore(studyRoot: study.root).prepare(manifest, progress: Self.importProgress(progress))
+    }
+
+    /// Import progress as one line of words: the one adapter for the matrix and the CLI.
+    public static func importProgress(_ progress: (@Sendable (String) -> Void)?) -> (@Sendable (ImportProgress) -> Void)? {
+        guard let progress else { return nil }
+        return { step in
+            let percent = step.totalBytes > 0 ? Int(100 * step.bytesRead / step.totalBytes) : 100
+            progress("\(step.phase.rawValue) \(step.file): \(percent)% (\(step.rows) rows)")
         }
-        return try DatasetStore(studyRoot: study.root).prepare(manifest, progress: onProgress)
     }
 }

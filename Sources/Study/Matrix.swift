@@ -45,10 +45,13 @@ public struct MatrixBuilder {
     public let study: Study
     public let index: StudyIndex
     public var progress: (@Sendable (String) -> Void)?
+    /// Refuse any dataset input whose content differs from what its manifest records (replication).
+    public var frozen = false
 
-    public init(study: Study, index: StudyIndex, progress: (@Sendable (String) -> Void)? = nil) {
+    public init(study: Study, index: StudyIndex, frozen: Bool = false, progress: (@Sendable (String) -> Void)? = nil) {
         self.study = study
         self.index = index
+        self.frozen = frozen
         self.progress = progress
     }
 
@@ -56,7 +59,7 @@ public struct MatrixBuilder {
         try index.requireNoErrors()
         let claims = try index.claims()
         var warnings: [String] = []
-        var datasets = DatasetSession(study: study, progress: progress)
+        var datasets = DatasetSession(study: study, frozen: frozen, progress: progress)
         let participantCount = try index.participantCount()
         var rows: [MatrixRow] = []
 
@@ -105,7 +108,8 @@ public struct MatrixBuilder {
             let p = adjusted[position]
             rows[rowIndex].adjustedP = p.isNaN ? nil : p
             rows[rowIndex].verdict = rows[rowIndex].metric!.verdict(
-                for: rows[rowIndex].result!, adjustedP: rows[rowIndex].adjustedP, studyAlpha: study.settings.alpha)
+                for: rows[rowIndex].result!, adjustedP: rows[rowIndex].adjustedP, studyAlpha: study.settings.alpha,
+                significance: study.settings.evaluation.significance)
         }
         warnings += datasets.notices
         warnings += index.reviewWarnings(for: claims)
@@ -124,13 +128,18 @@ public struct MatrixBuilder {
 struct DatasetSession {
     let study: Study
     let progress: (@Sendable (String) -> Void)?
-    private var connections: [String: QueryConnection] = [:]
+    /// Each dataset is prepared once; every metric then gets a connection of its own.
+    private var prepared: [String: (PreparedDataset, timeout: Double?)] = [:]
+    let frozen: Bool
+    let defaults: EvaluationDefaults
     private(set) var inputs: [(dataset: String, path: String, sha256: String)] = []
     /// Inputs whose content differs from what their manifest records.
     private(set) var notices: [String] = []
 
-    init(study: Study, progress: (@Sendable (String) -> Void)?) {
+    init(study: Study, frozen: Bool, progress: (@Sendable (String) -> Void)?) {
         self.study = study
+        self.frozen = frozen
+        self.defaults = study.settings.evaluation
         self.progress = progress
     }
 
@@ -140,30 +149,29 @@ struct DatasetSession {
     }
 
     mutating func evaluate(_ metric: MetricSpec, on name: String) throws -> Evaluation {
-        let connection = try open(name)
+        let (dataset, timeout) = try prepare(name)
         var samples: MetricSamples? = nil
-        try connection.stream(metric.query, columns: { columns in
+        try DatasetStore(studyRoot: study.root).streamMetric(dataset, sql: metric.query, timeout: timeout, columns: { columns in
             samples = try MetricSamples(spec: metric, columns: columns)
         }, row: { values in
             try samples!.add { MetricCell(values[$0]) }
         })
         guard let samples else { throw MetricError("the query returned no columns") }
-        let result = try samples.run()
+        let result = try samples.run(defaults: defaults)
         var notes: [String] = []
         if samples.skippedRows > 0 { notes.append("\(samples.skippedRows) rows with missing or non-numeric values left out") }
         if samples.otherGroupRows > 0 { notes.append("\(samples.otherGroupRows) rows in other groups left out") }
         return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
-    private mutating func open(_ name: String) throws -> QueryConnection {
-        if let connection = connections[name] { return connection }
+    private mutating func prepare(_ name: String) throws -> (PreparedDataset, timeout: Double?) {
+        if let known = prepared[name] { return known }
         let manifest = try DatasetCatalog(study: study).manifest(named: name)
-        let (prepared, changes) = try DatasetCatalog(study: study).prepare(manifest, progress: progress)
+        let (dataset, changes) = try DatasetCatalog(study: study).prepare(manifest, frozen: frozen, progress: progress)
         notices += changes
-        for input in prepared.inputs { inputs.append((name, input.path, input.sha256)) }
-        let connection = try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
-        connections[name] = connection
-        return connection
+        for input in dataset.inputs { inputs.append((name, input.path, input.sha256)) }
+        prepared[name] = (dataset, manifest.queryTimeout)
+        return (dataset, manifest.queryTimeout)
     }
 }
 

@@ -15,55 +15,108 @@ struct DatasetCommand: ParsableCommand {
         discussion: """
             A dataset is described by corpus/datasets/NAME.yaml: either files imported into a derived SQLite database \
             (.triangulate/datasets/NAME.sqlite, rebuilt whenever a file's SHA-256 changes) or an existing SQLite \
-            database attached read-only and never copied. Queries can only read.
+            database attached read-only and never copied. Queries can only read. A file whose SHA-256 is not the one \
+            the manifest records is used with a warning (refused with --frozen) and the manifest is left as it is \
+            until 'dataset refresh NAME' records the change.
 
             Examples:
               triangulate dataset import hf-2022 data/models.csv --table models
               triangulate dataset attach peatmoss ../PeaTMOSS.db
               triangulate dataset query hf-2022 "SELECT has_card, COUNT(*) FROM models GROUP BY has_card"
             """,
-        subcommands: [Import.self, Attach.self, List.self, Describe.self, Query.self])
+        subcommands: [Import.self, Add.self, Attach.self, Refresh.self, List.self, Describe.self, Query.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a CSV, TSV, JSON or JSON Lines file as a dataset table.",
+            abstract: "Import CSV, TSV, JSON or JSON Lines files as a dataset: one table per file, or many files into one.",
             discussion: """
-                Streams the file into .triangulate/datasets/NAME.sqlite with inferred column types (integer, real, \
-                boolean, text) and records its path, SHA-256 and row count in corpus/datasets/NAME.yaml. Keep the \
-                file inside the study folder so the study replicates elsewhere.
+                Streams the files into .triangulate/datasets/NAME.sqlite with inferred column types (integer, real, \
+                boolean, text) and records each file's path, SHA-256 and row count in corpus/datasets/NAME.yaml. With \
+                --table, every file is appended to that one table (snapshots of the same schema; a CSV whose columns \
+                differ from the first file's is an error naming the file and column); --add-column adds a column \
+                whose value comes from each file's name: NAME=FILENAME_STEM for the name without its extensions, or \
+                NAME=/REGEX/ for the first capture group (else the whole match) of a regular expression. Keep the \
+                files inside the study folder so the study replicates elsewhere.
 
-                Example:
+                Examples:
                   triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models
+                  triangulate dataset import hf-monthly corpus/datasets/hf/*.csv --table snapshots --add-column snapshot=FILENAME_STEM
+                  triangulate dataset import npm corpus/datasets/npm/top-*.csv --table top --add-column "day=/(\\d{4}-\\d{2}-\\d{2})/"
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The dataset's name (letters, digits, '.', '-', '_').") var name: String
-        @Argument(help: "The file to import.") var file: String
-        @Option(help: "The table to import into (default: the file's name).") var table: String?
-        @Option(help: "The file's format (default: from its extension).") var format: Datasets.DataFormat?
+        @Argument(help: "The files to import.") var files: [String]
+        @Option(help: "The table to import into (default: a table per file, named after it).") var table: String?
+        @Option(help: "The files' format (default: from their extensions).") var format: Datasets.DataFormat?
+        @Option(name: .customLong("add-column"), help: "A column NAME=FILENAME_STEM or NAME=/REGEX/ taken from each file's name.")
+        var addColumns: [String] = []
         @Flag(help: "Replace an existing dataset of that name.") var replace = false
 
         func run() throws {
             let study = try studyOptions.load()
-            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-            let path = study.relativePath(url)
-            if path.hasPrefix("/") {
-                Terminal.warning("\(file) is outside the study folder; the manifest records its absolute path, so copy it into the study for a replication package")
-            }
-            let tableName = table ?? Self.tableName(for: url)
-            let manifest = DatasetManifest(name: name, files: [.init(path: path, table: tableName, format: format)])
+            let entries = try FileEntries(files: files, table: table, format: format, addColumns: addColumns).entries(in: study)
+            let manifest = DatasetManifest(name: name, files: entries)
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
-            let rows = prepared.inputs.compactMap(\.rows).reduce(0, +)
-            Terminal.line("Imported \(rows) rows into \(name).\(tableName); manifest: \(study.relativePath(study.layout.manifest(for: name))).")
+            Terminal.line(Self.summary(prepared, entries: entries, dataset: name, study: study))
+        }
+
+        static func summary(_ prepared: PreparedDataset, entries: [DatasetManifest.DataFile], dataset: String, study: Study) -> String {
+            var rowsByTable: [(String, Int)] = []
+            for (entry, input) in zip(entries, prepared.inputs.suffix(entries.count)) {
+                if let index = rowsByTable.firstIndex(where: { $0.0 == entry.table }) {
+                    rowsByTable[index].1 += input.rows ?? 0
+                } else {
+                    rowsByTable.append((entry.table, input.rows ?? 0))
+                }
+            }
+            let tables = rowsByTable.map { "\($0.1) rows into \(dataset).\($0.0)" }.joined(separator: ", ")
+            return "Imported \(tables); manifest: \(study.relativePath(study.layout.manifest(for: dataset)))."
         }
 
         static func tableName(for url: URL) -> String {
-            var stem = url.deletingPathExtension()
-            if ["gz"].contains(url.pathExtension.lowercased()) { stem = stem.deletingPathExtension() }
-            let cleaned = stem.lastPathComponent.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "_" }
+            let cleaned = FileEntries.stem(of: url).unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "_" }
             let name = String(cleaned)
             return name.first?.isNumber == true ? "t_" + name : name
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add files to an existing dataset: a new table, or more rows appended to one it has.",
+            discussion: """
+                Takes the same options as import. The manifest keeps its other entries; the derived database is \
+                rebuilt with the new files.
+
+                Example:
+                  triangulate dataset add hf-2022 corpus/datasets/hf-2022/authors.csv --table authors
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+        @Argument(help: "The files to add.") var files: [String]
+        @Option(help: "The table to add them to (default: a table per file, named after it).") var table: String?
+        @Option(help: "The files' format (default: from their extensions).") var format: Datasets.DataFormat?
+        @Option(name: .customLong("add-column"), help: "A column NAME=FILENAME_STEM or NAME=/REGEX/ taken from each file's name.")
+        var addColumns: [String] = []
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let catalog = DatasetCatalog(study: study)
+            var manifest = try catalog.manifest(named: name)
+            guard manifest.database == nil else {
+                throw ValidationError("dataset '\(name)' attaches a database; files can only be added to a dataset of imported files")
+            }
+            let entries = try FileEntries(files: files, table: table, format: format, addColumns: addColumns).entries(in: study)
+            let known = Set((manifest.files ?? []).map(\.path))
+            if let repeated = entries.first(where: { known.contains($0.path) }) {
+                throw ValidationError("\(repeated.path) is already in dataset '\(name)'; 'triangulate dataset refresh \(name)' records a changed file")
+            }
+            manifest.files = (manifest.files ?? []) + entries
+            let prepared = try catalog.add(manifest, replacing: true, progress: Terminal.progress)
+            Terminal.endProgress()
+            Terminal.line(Import.summary(prepared, entries: entries, dataset: name, study: study).replacingOccurrences(of: "Imported", with: "Added"))
         }
     }
 
@@ -86,14 +139,48 @@ struct DatasetCommand: ParsableCommand {
             let study = try studyOptions.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let path = study.relativePath(url)
-            if path.hasPrefix("/") {
-                Terminal.note("note: \(file) stays outside the study and is never copied; the manifest records its absolute path and SHA-256, so name where to get it in the manifest's source: for a replication package")
-            }
-            let manifest = DatasetManifest(name: name, database: path)
+            let outside = DatasetAccess.allowsOutside(path, named: file, in: study)
+            let manifest = DatasetManifest(name: name, database: path, outside: outside)
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
             let tables = try DatasetStore(studyRoot: study.root).open(prepared).describe()
             Terminal.line("Attached \(name) (read-only): \(tables.map { "\($0.name) (\($0.rowCount) rows)" }.joined(separator: ", ")).")
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a dataset's inputs as they are now: their SHA-256 and row counts in its manifest.",
+            discussion: """
+                Commands that read a dataset never change its manifest: when an input's SHA-256 differs from the one \
+                the manifest records, they warn and use the file as it is. Review the change, then run this command to \
+                record it (the only one besides import and attach that writes the manifest).
+
+                Example:
+                  triangulate dataset refresh hf-2022
+                """)
+
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset's name.") var name: String
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let catalog = DatasetCatalog(study: study)
+            let manifest = try catalog.manifest(named: name)
+            let store = DatasetStore(studyRoot: study.root)
+            let prepared = try store.prepare(manifest, progress: DatasetAccess.importProgress)
+            Terminal.endProgress()
+            guard prepared.manifest != manifest else {
+                Terminal.line("\(name): the manifest already records every input as it is.")
+                return
+            }
+            _ = try catalog.add(manifest, replacing: true, progress: Terminal.progress)
+            Terminal.endProgress()
+            let manifestPath = study.relativePath(study.layout.manifest(for: name))
+            for (recorded, input) in zip(manifest.files?.map(\.sha256) ?? [manifest.sha256], prepared.inputs) where recorded != input.sha256 {
+                let before = recorded.map { String($0.prefix(12)) + "…" } ?? "none"
+                Terminal.line("\(input.path): SHA-256 \(before) → \(input.sha256.prefix(12))… recorded in \(manifestPath).")
+            }
         }
     }
 
@@ -131,6 +218,7 @@ struct DatasetCommand: ParsableCommand {
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The dataset's name.") var name: String
         @Option(help: "Output format.") var format: DataFormat = .text
+        @Flag(help: "Refuse inputs whose SHA-256 is not the one the manifest records (for replication).") var frozen = false
 
         struct Column: Encodable {
             var name: String
@@ -151,7 +239,7 @@ struct DatasetCommand: ParsableCommand {
 
         func run() throws {
             let study = try studyOptions.load()
-            let connection = try DatasetAccess.open(name, in: study)
+            let connection = try DatasetAccess.open(name, in: study, frozen: frozen)
             let entries = try connection.describe().map { table -> Entry in
                 let profile = try connection.profile(table: table.name)
                 return Entry(table: table.name, kind: table.kind, rows: profile.rowCount, columns: profile.columns.map { column in
@@ -194,12 +282,13 @@ struct DatasetCommand: ParsableCommand {
         @Argument(help: "The SQL query.") var sql: String
         @Option(help: "Output format: text (aligned), csv or json.") var format: RowFormat = .text
         @Option(help: "Print at most this many rows (0 for all).") var limit = 100
+        @Flag(help: "Refuse inputs whose SHA-256 is not the one the manifest records (for replication).") var frozen = false
 
         enum RowFormat: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
 
         func run() throws {
             let study = try studyOptions.load()
-            let connection = try DatasetAccess.open(name, in: study)
+            let connection = try DatasetAccess.open(name, in: study, frozen: frozen)
             let result = try connection.query(sql, maxRows: limit > 0 ? limit : nil)
             Terminal.output(RowPrinter.render(result, format: format))
             if result.isTruncated {
@@ -209,15 +298,95 @@ struct DatasetCommand: ParsableCommand {
     }
 }
 
-/// Opens a dataset for reading, importing it first when its files changed.
+/// Turns the files named on the command line into manifest entries: their paths inside the study
+/// (or `outside: true`), their tables, and the columns taken from their names.
+struct FileEntries {
+    var files: [String]
+    var table: String?
+    var format: Datasets.DataFormat?
+    var addColumns: [String]
+
+    /// How one added column gets its value from a file name.
+    private enum Rule {
+        case stem
+        case pattern(NSRegularExpression, String)
+    }
+
+    func entries(in study: Study) throws -> [DatasetManifest.DataFile] {
+        let rules = try addColumns.map(Self.rule)
+        if !rules.isEmpty, table == nil, files.count > 1 {
+            throw ValidationError("--add-column needs --table: it tells apart files appended to one table")
+        }
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return try files.map { file in
+            let url = URL(fileURLWithPath: file, relativeTo: current).standardizedFileURL
+            let path = study.relativePath(url)
+            var added: [String: String] = [:]
+            for (name, rule) in rules {
+                let fileName = url.lastPathComponent
+                switch rule {
+                case .stem: added[name] = Self.stem(of: url)
+                case .pattern(let regex, let source):
+                    let range = NSRange(fileName.startIndex..., in: fileName)
+                    guard let match = regex.firstMatch(in: fileName, range: range) else {
+                        throw ValidationError("the pattern /\(source)/ of --add-column \(name) does not match the file name '\(fileName)'")
+                    }
+                    let group = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
+                    added[name] = Range(group, in: fileName).map { String(fileName[$0]) } ?? ""
+                }
+            }
+            return DatasetManifest.DataFile(path: path, table: table ?? DatasetCommand.Import.tableName(for: url), format: format,
+                                            outside: DatasetAccess.allowsOutside(path, named: file, in: study),
+                                            addColumns: added.isEmpty ? nil : added)
+        }
+    }
+
+    /// A file's name without its data and compression extensions (`2023-08.csv.gz` → `2023-08`).
+    static func stem(of url: URL) -> String {
+        var stem = url
+        if stem.pathExtension.lowercased() == "gz" { stem = stem.deletingPathExtension() }
+        return stem.deletingPathExtension().lastPathComponent
+    }
+
+    private static func rule(_ text: String) throws -> (String, Rule) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw ValidationError("expected --add-column NAME=FILENAME_STEM or NAME=/REGEX/, found '\(text)'")
+        }
+        let name = String(text[..<equals]), value = String(text[text.index(after: equals)...])
+        if value == "FILENAME_STEM" { return (name, .stem) }
+        guard value.count >= 2, value.hasPrefix("/"), value.hasSuffix("/") else {
+            throw ValidationError("expected FILENAME_STEM or a /REGEX/ after '\(name)=' in --add-column, found '\(value)'")
+        }
+        let source = String(value.dropFirst().dropLast())
+        do { return (name, .pattern(try NSRegularExpression(pattern: source), source)) } catch {
+            throw ValidationError("the pattern /\(source)/ of --add-column \(name) is not a valid regular expression")
+        }
+    }
+}
+
+/// Opens a dataset for reading, importing it into `.triangulate/` first when its files changed.
+/// A read never takes the study's lock or writes the manifest; inputs that differ from what the
+/// manifest records are printed as warnings.
 enum DatasetAccess {
-    static func open(_ name: String, in study: Study) throws -> QueryConnection {
-        let catalog = DatasetCatalog(study: study)
-        let manifest = try catalog.manifest(named: name)
-        let (prepared, changes) = try catalog.prepare(manifest, progress: Terminal.progress)
-        for change in changes { Terminal.warning(change) }
+    static func open(_ name: String, in study: Study, frozen: Bool = false) throws -> QueryConnection {
+        let manifest = try DatasetCatalog(study: study).manifest(named: name)
+        let store = DatasetStore(studyRoot: study.root)
+        let prepared = try store.prepare(manifest, policy: frozen ? .frozen : .reimportWithNotice, progress: importProgress)
         Terminal.endProgress()
-        return try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
+        for notice in prepared.notices { Terminal.warning(notice.message) }
+        return try store.open(prepared)
+    }
+
+    /// Import progress as one line of stderr, when it is a terminal.
+    static var importProgress: (@Sendable (ImportProgress) -> Void)? { DatasetCatalog.importProgress(Terminal.progress) }
+
+    /// Whether a path named on the command line needs `outside: true` in the manifest (it leads
+    /// outside the study or through a symbolic link); says so on stderr, since the researcher
+    /// named the file but a replication package then depends on it.
+    static func allowsOutside(_ path: String, named given: String, in study: Study) -> Bool? {
+        guard let link = DatasetStore(studyRoot: study.root).link(for: path) else { return nil }
+        Terminal.warning("\(given) leads \(link.kind.rawValue) (to \(link.target)); the manifest records 'outside: true' for it and its SHA-256, so name where to get it in the manifest's source: for a replication package")
+        return true
     }
 }
 

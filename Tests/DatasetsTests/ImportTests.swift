@@ -146,7 +146,7 @@ final class ImportTests: XCTestCase {
         XCTAssertThrowsDatasetError(try study.importFile("d.csv")) { error in
             XCTAssertEqual(error.description, "d.csv:1:9: expected distinct column names in the header, found 'ID' again (first as column 1)")
         }
-        try study.write("id,,x\n1,2,3\n", to: "e.csv")
+        try study.write("id, ,x\n1,2,3\n", to: "e.csv")
         XCTAssertThrowsDatasetError(try study.importFile("e.csv")) { error in
             XCTAssertEqual(error.description, "e.csv:1:4: expected a column name in the header, found an empty name (column 2)")
         }

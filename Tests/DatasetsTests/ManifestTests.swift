@@ -65,7 +65,7 @@ final class ManifestTests: XCTestCase {
         check("name: d\ndatabase: x.db\nfiles:\n  - {path: a.csv, table: a}\n", "d.yaml:1:1: expected either 'files' or 'database', found both")
         check("name: bad name\ndatabase: x.db\n", "d.yaml:1:7: expected a dataset name of letters, digits, '_', '.' and '-', found 'bad name'")
         check("name: d\nfiles:\n  - path: a.csv\n    table: 1st\n", "d.yaml:4:12: expected a table name that is an SQL identifier (a letter or '_', then letters, digits or '_'), found '1st'")
-        check("name: d\nfiles:\n  - path: a.csv\n    tabel: a\n", "d.yaml:4:5: expected one of the keys path, table, format, sha256, rows, columns in a file entry, found 'tabel'")
+        check("name: d\nfiles:\n  - path: a.csv\n    tabel: a\n", "d.yaml:4:5: expected one of the keys path, table, format, sha256, rows, columns, outside, add_columns in a file entry, found 'tabel'")
         check("name: d\nfiles:\n  - path: a.dat\n    table: a\n", "d.yaml:3:5: expected a 'format' (csv, tsv, jsonl, json) for 'a.dat', whose extension does not imply one (.csv, .tsv, .jsonl, .json, each optionally followed by .gz)")
         check("name: d\nfiles:\n  - path: a.csv\n    table: a\n    columns: {n: float}\n",
               "d.yaml:5:18: expected the type of column 'n' to be one of integer, real, text, boolean, found 'float'")

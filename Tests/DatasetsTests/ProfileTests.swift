@@ -79,7 +79,7 @@ final class ProfileTests: XCTestCase {
     func testProfileOfRealPeaTMOSSAncient() throws {
         let database = try TestPaths.sharedData("hf/esem2024-ptm-quantify/PeaTMOSS_ANCIENT.db")
         let study = try Study(self)
-        let prepared = try study.store.prepare(DatasetManifest(name: "ancient", database: database.path))
+        let prepared = try study.store.prepare(DatasetManifest(name: "ancient", database: database.path, outside: true))
         let connection = try study.store.open(prepared)
         let profile = try connection.profile(table: "PeaTMOSS_ANCIENT")
         XCTAssertEqual(profile.rowCount, 10_406)

@@ -11,7 +11,7 @@ final class RealDataTests: XCTestCase {
         let before = try FileManager.default.attributesOfItem(atPath: database.path)
         let hashBefore = try ContentHash.sha256(fileAt: database)
         let study = try Study(self)
-        let manifest = DatasetManifest(name: "peatmoss-ancient", database: database.path)
+        let manifest = DatasetManifest(name: "peatmoss-ancient", database: database.path, outside: true)
         let prepared = try study.store.prepare(manifest)
         XCTAssertTrue(prepared.isAttached)
         XCTAssertEqual(prepared.databaseURL.path, database.path)
@@ -48,7 +48,7 @@ final class RealDataTests: XCTestCase {
         }
         XCTAssertEqual(expectedRows, 3_471)
         let study = try Study(self)
-        let manifest = DatasetManifest(name: "descendants", files: [.init(path: csv.path, table: "descendants")])
+        let manifest = DatasetManifest(name: "descendants", files: [.init(path: csv.path, table: "descendants", outside: true)])
         let prepared = try study.store.prepare(manifest)
         XCTAssertEqual(prepared.manifest.files?.first?.rows, 3_471)
         XCTAssertEqual(prepared.manifest.files?.first?.sha256, try ContentHash.sha256(fileAt: csv))

@@ -158,6 +158,7 @@ extension TurnoverSQLTests {
         manifest.files = manifest.files?.map { file in
             var file = file
             file.path = root.appendingPathComponent(file.path).path
+            file.outside = true
             return file
         }
         let study = try Study(self)
