@@ -36,6 +36,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Core", dependencies: [
+            "SystemZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -54,7 +55,7 @@ let package = Package(
         .target(name: "Reports"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport", "SystemZlib"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
