@@ -265,7 +265,7 @@ public struct DocxReader: Sendable {
             memos.append(Memo(kind: .comment, text: comment.text, author: comment.author, turn: startTurn, start: startOffset,
                               endTurn: end.turn, end: end.offset, line: line))
         }
-        transcript.memos = memos
+        transcript.memos += memos
         transcript.warnings = transcript.warnings + warnings
         return transcript
     }

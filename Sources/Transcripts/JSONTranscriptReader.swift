@@ -119,9 +119,9 @@ public struct JSONTranscriptReader: Sendable {
             switch node.value {
             case .null: return nil
             case .number(let literal):
-                if let seconds = Double(literal), seconds.isFinite, seconds >= 0 { return seconds }
+                if let seconds = Double(literal), seconds.isFinite, seconds >= 0, seconds < 1e9 { return seconds }
             case .string(let clock):
-                if let seconds = Timestamp.seconds(clock.trimmingCharacters(in: .whitespaces)) ?? Double(clock).flatMap({ $0.isFinite && $0 >= 0 ? $0 : nil }) {
+                if let seconds = Timestamp.seconds(clock.trimmingCharacters(in: .whitespaces)) ?? Double(clock).flatMap({ $0.isFinite && $0 >= 0 && $0 < 1e9 ? $0 : nil }) {
                     return seconds
                 }
             default: break

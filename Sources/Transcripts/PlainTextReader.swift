@@ -21,6 +21,11 @@ import Foundation
 /// Anything before the first turn is the preamble. Markers such as `[inaudible 00:02:29]` and
 /// memo numbers are words of the turn and stay in its text.
 ///
+/// Memos written as Markdown footnotes (as `TranscriptWriter` writes them) are read as memos: a
+/// line `[^id]: text`, continued by lines indented by four spaces or a tab, is a memo, never
+/// speech; a marker `[^id]` in a turn leaves the text and places the memo there. A marker whose
+/// id has no definition stays in the text.
+///
 /// A label with no words after it before the next label (a section marker such as `**Break:**`)
 /// makes no turn; it is listed in the transcript's warnings with its line. Labels of more than one
 /// style family (`Name:`, bold, headings, name-and-time lines) in one file are all taken, and the
@@ -55,7 +60,8 @@ public struct PlainTextReader: Sendable {
     }
 
     /// Groups lines into turns; shared by the text and the .docx readers.
-    func parse(lines: [SourceLine], id: String, file: String) throws -> Transcript {
+    func parse(lines allLines: [SourceLine], id: String, file: String) throws -> Transcript {
+        let (lines, notes) = Self.footnotes(in: allLines)
         let candidates = lines.map { Self.labels(of: $0.text) }
         var counts: [String: Int] = [:]
         for label in candidates.joined() { counts[label.name, default: 0] += 1 }
@@ -104,12 +110,86 @@ public struct PlainTextReader: Sendable {
             warnings.append(TranscriptWarning(location: SourceLocation(file: file, line: styles[1].line, column: 1),
                                               message: "speaker labels in \(styles.count) styles: \(listed.joined(separator: ", ")); all were taken as speakers, check that the turns are right"))
         }
+        var transcript = Transcript(id: id, preamble: trimmed(preamble.joined(separator: "\n")), turns: turns)
+        if !notes.isEmpty {
+            let ids = Set(notes.map(\.id))
+            var places: [String: (turn: Int, offset: Int)] = [:]
+            for index in transcript.turns.indices {
+                let (text, found) = Self.removingMarkers(from: transcript.turns[index].text, ids: ids)
+                transcript.turns[index].text = text
+                for (note, offset) in found where places[note] == nil { places[note] = (transcript.turns[index].number, offset) }
+            }
+            for note in notes {
+                let place = places[note.id]
+                transcript.memos.append(Memo(kind: .annotation, number: Int(note.id), text: note.text, turn: place?.turn,
+                                             start: place?.offset ?? 0, end: place?.offset ?? 0, line: note.line))
+            }
+        }
         warnings.sort { ($0.location.line ?? 0) < ($1.location.line ?? 0) }
-        return Transcript(
-            id: id,
-            preamble: trimmed(preamble.joined(separator: "\n")),
-            turns: turns,
-            warnings: warnings)
+        transcript.warnings = warnings
+        return transcript
+    }
+
+    /// The lines that are not footnote definitions, and the definitions (`[^id]: text` and its
+    /// indented continuation lines).
+    static func footnotes(in lines: [SourceLine]) -> ([SourceLine], [(id: String, text: String, line: Int)]) {
+        guard lines.contains(where: { $0.text.hasPrefix("[^") }) else { return (lines, []) }
+        var kept: [SourceLine] = []
+        var notes: [(id: String, text: String, line: Int)] = []
+        var inNote = false
+        for line in lines {
+            if let (id, text) = footnoteDefinition(line.text) {
+                notes.append((id, String(text), line.line))
+                inNote = true
+            } else if inNote, line.text.hasPrefix("    ") || line.text.hasPrefix("\t") {
+                notes[notes.count - 1].text += "\n" + trimmed(String(line.text))
+            } else if inNote, line.text.allSatisfy(\.isWhitespace) {
+                continue
+            } else {
+                inNote = false
+                kept.append(line)
+            }
+        }
+        return (kept, notes.map { ($0.id, trimmed($0.text), $0.line) })
+    }
+
+    /// `[^id]: text` with an id of letters, digits, `-` and `_`.
+    private static func footnoteDefinition(_ line: Substring) -> (String, Substring)? {
+        guard line.hasPrefix("[^"), let close = line.firstIndex(of: "]") else { return nil }
+        let id = line[line.index(line.startIndex, offsetBy: 2)..<close]
+        let after = line[line.index(after: close)...]
+        guard !id.isEmpty, id.count <= 32, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+              after.first == ":" else { return nil }
+        return (String(id), after.dropFirst().drop(while: isBlank))
+    }
+
+    /// `text` without its `[^id]` markers for known ids, and where each stood (in scalars of the
+    /// result).
+    private static func removingMarkers(from text: String, ids: Set<String>) -> (String, [(String, Int)]) {
+        guard text.contains("[^") else { return (text, []) }
+        var out = String.UnicodeScalarView()
+        var found: [(String, Int)] = []
+        var count = 0
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "[", index + 1 < scalars.count, scalars[index + 1] == "^",
+               let close = scalars[(index + 2)...].prefix(34).firstIndex(of: "]") {
+                let id = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
+                if ids.contains(id) {
+                    found.append((id, count))
+                    index = close + 1
+                    continue
+                }
+            }
+            out.append(scalars[index])
+            count += 1
+            index += 1
+        }
+        let leading = out.prefix { $0.properties.isWhitespace }.count
+        let result = trimmed(String(out))
+        let length = result.unicodeScalars.count
+        return (result, found.map { ($0.0, min(max(0, $0.1 - leading), length)) })
     }
 
     /// The speaker labels a line may start with (see the type's documentation for the styles).

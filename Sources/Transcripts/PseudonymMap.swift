@@ -137,7 +137,20 @@ public struct PseudonymMap: Sendable {
         result.preamble = replacing(in: transcript.preamble)
         for index in result.turns.indices {
             result.turns[index].speaker = replacing(in: result.turns[index].speaker)
-            result.turns[index].text = replacing(in: result.turns[index].text)
+            let number = result.turns[index].number
+            // Memo offsets into this turn move with the names replaced before them.
+            var offsets: [Int] = []
+            for memo in result.memos {
+                if memo.turn == number { offsets.append(memo.start) }
+                if memo.endTurn == number { offsets.append(memo.end) }
+            }
+            let (text, moved) = replacing(in: result.turns[index].text, offsets: offsets)
+            result.turns[index].text = text
+            var next = moved.makeIterator()
+            for memo in result.memos.indices {
+                if result.memos[memo].turn == number, let offset = next.next() { result.memos[memo].start = offset }
+                if result.memos[memo].endTurn == number, let offset = next.next() { result.memos[memo].end = offset }
+            }
         }
         for index in result.memos.indices {
             result.memos[index].text = replacing(in: result.memos[index].text)
@@ -168,19 +181,47 @@ public struct PseudonymMap: Sendable {
 
     /// `text` with every real name replaced by its pseudonym.
     public func replacing(in text: String) -> String {
-        guard !patterns.isEmpty, !text.isEmpty else { return text }
+        replacing(in: text, offsets: []).text
+    }
+
+    /// `text` with every real name replaced, and `offsets` (in Unicode scalars) moved to the same
+    /// place in the result; an offset inside a replaced name moves to the pseudonym's start.
+    func replacing(in text: String, offsets: [Int]) -> (text: String, offsets: [Int]) {
+        guard !patterns.isEmpty, !text.isEmpty else { return (text, offsets) }
         let folded = FoldedText(text)
         var output = ""
         var copied = text.startIndex
+        // Each replacement: where it starts in the original, its length there and in the result.
+        var edits: [(start: Int, old: Int, new: Int)] = []
+        var scalarsBefore = 0, scannedTo = 0
         scan(folded) { pattern, start, end in
             let from = folded.characters[start].index
             let to = end < folded.characters.count ? folded.characters[end].index : text.endIndex
             output += text[copied..<from]
-            output += entries[patterns[pattern].entry].pseudonym
+            let pseudonym = entries[patterns[pattern].entry].pseudonym
+            output += pseudonym
             copied = to
+            scalarsBefore += folded.scalarCount(scannedTo..<start)
+            let length = folded.scalarCount(start..<end)
+            edits.append((scalarsBefore, length, pseudonym.unicodeScalars.count))
+            scalarsBefore += length
+            scannedTo = end
         }
         output += text[copied...]
-        return output
+        let moved = offsets.map { offset in
+            var shift = 0
+            for edit in edits {
+                if offset >= edit.start + edit.old {
+                    shift += edit.new - edit.old
+                } else if offset > edit.start {
+                    return edit.start + shift
+                } else {
+                    break
+                }
+            }
+            return offset + shift
+        }
+        return (output, moved)
     }
 
     /// Walks the characters once; at each word start takes the longest pattern that matches and

@@ -96,6 +96,15 @@ final class PseudonymMapTests: XCTestCase {
         XCTAssertEqual(result.memos.map(\.text), ["P2 sounded unsure"])
         XCTAssertEqual(result.memos.map(\.author), ["P1a"])
         XCTAssertEqual(result.turns.map(\.speaker), ["P2"])
+
+        // Offsets after a replaced name move with it.
+        var long = Transcript(id: "P1", preamble: "", turns: [Turn(number: 1, speaker: "A", text: "Alice Meyer met bob today", line: 1, isInterviewer: false)])
+        long.memos = [Memo(kind: .comment, text: "x", turn: 1, start: 16, end: 25, line: 1),
+                      Memo(kind: .annotation, number: 1, text: "y", turn: 1, start: 3, end: 3, line: 1)]
+        let moved = key.apply(to: long)
+        XCTAssertEqual(moved.turns[0].text, "P1 met P2 today")
+        XCTAssertEqual(moved.memos.map(\.start), [7, 0], "'P2' starts at 7; an offset inside a name goes to its start")
+        XCTAssertEqual(moved.memos.map(\.end), [15, 0])
     }
 
     func testATranscriptIDIsNeverARealNameFromTheFileName() throws {
