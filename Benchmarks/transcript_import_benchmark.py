@@ -35,9 +35,10 @@ WORDS = ("model download card licence dataset weights fine tune base hub registr
 
 
 def clock(seconds):
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours):02d}:{int(minutes):02d}:{secs:06.3f}".replace(".", ",")
+    millis = int(round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d},{rest % 1000:03d}"
 
 
 def caption_file(rng, words):
