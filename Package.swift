@@ -42,6 +42,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Core", dependencies: [
+            "SystemZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -63,7 +64,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Core"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport", "SystemZlib"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "Project", "Index", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

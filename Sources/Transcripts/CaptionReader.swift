@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Reads WebVTT (`.vtt`) and SubRip (`.srt`) caption files into speaker turns.
+/// Reads WebVTT (`.vtt`), SubRip (`.srt`) and YouTube (`.sbv`) caption files into speaker turns.
 ///
 /// Captions cut speech into cues of a few seconds, so a turn is rebuilt from consecutive cues of
 /// the same speaker: it takes the first cue's start and the last cue's end, and its cue texts are
@@ -11,40 +11,64 @@ import Foundation
 /// continues the previous speaker; cues before the first speaker form the preamble. Other markup
 /// (`<i>`, `<c.yellow>`, inline timestamps `<00:00:01.000>`) is dropped and character references
 /// such as `&amp;` are decoded.
+///
+/// Captions that name no speaker at all (most SRT and YouTube files, WebVTT without `<v>`) are one
+/// speaker's: `speaker`, or the transcript's id (the participant) when it is nil. Their cues are
+/// merged into turns that end where a cue ends a sentence (`.`, `?`, `!` or `…`, before any closing
+/// quote or bracket) or where the next cue starts more than `pauseThreshold` (2 seconds) after this
+/// one ends: a pause that long is a new thought even in unpunctuated automatic captions, while
+/// ordinary gaps between cues of running speech are well under a second.
 public struct CaptionReader: Sendable {
-    /// The two caption formats; they differ in their header and how blocks are introduced.
+    /// The caption formats; they differ in their header and how blocks are introduced.
     public enum Format: Sendable {
         case webVTT
         case subRip
+        /// YouTube's `.sbv`: blocks of a `0:00:01.000,0:00:04.000` line and the cue's text.
+        case youTube
 
         var example: String {
             switch self {
             case .webVTT: return "a timing line such as 00:00:01.000 --> 00:00:04.000"
             case .subRip: return "a timing line such as 00:00:01,000 --> 00:00:04,000"
+            case .youTube: return "a timing line such as 0:00:01.000,0:00:04.000"
             }
         }
     }
 
+    /// Seconds of silence between two cues after which a speaker-less caption starts a new turn.
+    public static let pauseThreshold: TimeInterval = 2
+
     public var format: Format
     public var interviewerNames: Set<String>
     public var knownSpeakers: Set<String>
+    /// Who speaks in captions that name no speaker; nil for the transcript's id.
+    public var speaker: String?
+    public var encoding: TextEncoding
 
-    public init(format: Format, interviewerNames: Set<String>, knownSpeakers: Set<String> = []) {
+    public init(format: Format, interviewerNames: Set<String>, knownSpeakers: Set<String> = [], speaker: String? = nil,
+                encoding: TextEncoding = .automatic) {
         self.format = format
         self.interviewerNames = interviewerNames
         self.knownSpeakers = knownSpeakers
+        self.speaker = speaker
+        self.encoding = encoding
     }
 
     public func read(_ url: URL, displayPath: String) throws -> Transcript {
         let source = try SourceFile(url, displayPath: displayPath)
-        var transcript = try parse(try source.text(), id: source.id, file: displayPath)
+        var transcript = try parse(try source.text(encoding: encoding), id: source.id, file: displayPath)
         transcript.sourceSHA256 = source.sha256
         return transcript
     }
 
     public func parse(_ text: String, id: String, file: String) throws -> Transcript {
         let lines = TextFile.lines(text)
-        let cues = try format == .webVTT ? webVTTCues(lines, file: file) : subRipCues(lines, file: file)
+        let cues: [Cue]
+        switch format {
+        case .webVTT: cues = try webVTTCues(lines, file: file)
+        case .subRip: cues = try subRipCues(lines, file: file)
+        case .youTube: cues = try youTubeCues(lines, file: file)
+        }
         return try turns(from: cues, lines: lines, id: id, file: file)
     }
 
@@ -107,6 +131,22 @@ public struct CaptionReader: Sendable {
         return cues
     }
 
+    private func youTubeCues(_ lines: [Substring], file: String) throws -> [Cue] {
+        try blocks(lines, from: 0).map { block in
+            let line = lines[block.lowerBound]
+            let fields = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+            let location = SourceLocation(file: file, line: block.lowerBound + 1, column: 1)
+            guard fields.count == 2, let start = Timestamp.seconds(fields[0].trimmingCharacters(in: .whitespaces)),
+                  let end = Timestamp.seconds(fields[1].trimmingCharacters(in: .whitespaces)) else {
+                throw TranscriptError.malformed(location: location, expected: format.example, found: quoted(line))
+            }
+            guard end >= start else {
+                throw TranscriptError.malformed(location: location, expected: "an end time no earlier than the start time", found: quoted(line))
+            }
+            return Cue(start: start, end: end, lines: Array(block.lowerBound + 1..<block.upperBound))
+        }
+    }
+
     /// Parses the timing line at `timing` and collects the cue's text lines after it.
     private func cue(timing: Int, block: Range<Int>, lines: [Substring], file: String) throws -> Cue {
         guard timing < block.upperBound else {
@@ -155,6 +195,10 @@ public struct CaptionReader: Sendable {
         var counts: [String: Int] = [:]
         for piece in pieces { for label in piece.labels { counts[label.name, default: 0] += 1 } }
         let speakers = interviewerNames.union(knownSpeakers)
+        let named = pieces.contains { $0.voice != nil || PlainTextReader.speakerLabel(among: $0.labels, speakers: speakers, counts: counts) != nil }
+        if !named, pieces.contains(where: { !$0.words.isEmpty }) {
+            return oneSpeaker(cues: cues, pieces: pieces.map { ($0.words, $0.line, $0.cue) }, id: id)
+        }
 
         var preamble: [String] = []
         var turns: [Turn] = []
@@ -191,6 +235,43 @@ public struct CaptionReader: Sendable {
             throw TranscriptError.noTurns(file: file, firstLine: first.map(TranscriptError.excerpt))
         }
         return Transcript(id: id, preamble: preamble.joined(separator: " "), turns: turns)
+    }
+
+    /// Captions without speakers: every cue is `speaker`'s, merged into turns at sentence ends and
+    /// pauses (see the type's documentation).
+    private func oneSpeaker(cues: [Cue], pieces: [(words: String, line: Int, cue: Int)], id: String) -> Transcript {
+        let name = speaker ?? id
+        var texts = [[String]](repeating: [], count: cues.count)
+        var firstLine = [Int?](repeating: nil, count: cues.count)
+        for piece in pieces where !piece.words.isEmpty {
+            texts[piece.cue].append(piece.words)
+            if firstLine[piece.cue] == nil { firstLine[piece.cue] = piece.line }
+        }
+        var turns: [Turn] = []
+        var current: (line: Int, start: TimeInterval, end: TimeInterval, words: [String])?
+        for (index, cue) in cues.enumerated() where !texts[index].isEmpty {
+            if current == nil { current = (firstLine[index] ?? 0, cue.start, cue.end, []) }
+            current!.words.append(contentsOf: texts[index])
+            current!.end = max(current!.end, cue.end)
+            let next = cues[(index + 1)...].indices.first { !texts[$0].isEmpty }
+            let pause = next.map { cues[$0].start - cue.end } ?? 0
+            if next == nil || pause > Self.pauseThreshold || Self.endsSentence(texts[index].last ?? "") {
+                let turn = current!
+                turns.append(Turn(number: turns.count + 1, speaker: name, text: turn.words.joined(separator: " "), line: turn.line,
+                                  isInterviewer: interviewerNames.contains(name), start: turn.start, end: turn.end))
+                current = nil
+            }
+        }
+        return Transcript(id: id, preamble: "", turns: turns)
+    }
+
+    /// Whether text ends a sentence: `.`, `?`, `!` or `…`, perhaps followed by closing quotes or
+    /// brackets.
+    static func endsSentence(_ text: String) -> Bool {
+        var scalars = text.unicodeScalars.reversed().drop { $0.properties.isWhitespace }
+        scalars = scalars.drop { "\"'”’)]»".unicodeScalars.contains($0) }
+        guard let last = scalars.first else { return false }
+        return ".?!…".unicodeScalars.contains(last)
     }
 
     /// The speaker of a `<v Name>` or `<v.class Name>` tag at the start of a cue line, and the line.
@@ -281,5 +362,5 @@ public struct CaptionReader: Sendable {
 }
 
 extension Character {
-    fileprivate var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
+    var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
 }

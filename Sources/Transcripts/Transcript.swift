@@ -30,6 +30,63 @@ public struct Turn: Sendable, Equatable {
     }
 }
 
+/// A researcher's note that arrived with a transcript (a numbered annotation of a Rev export, a
+/// Word comment): attached to the words it is about, never part of what anyone said.
+public struct Memo: Sendable, Equatable {
+    /// Where the memo came from.
+    public enum Kind: String, Sendable {
+        /// A numbered annotation: a superscript number in the text, its note under "Annotations".
+        case annotation
+        /// A Word comment (`word/comments.xml`) on a span of the document.
+        case comment
+    }
+
+    public var kind: Kind
+    /// The number of an annotation (its superscript marker); nil for a comment.
+    public var number: Int?
+    public var text: String
+    /// The comment's author as Word recorded it; nil for an annotation.
+    public var author: String?
+    /// The turn (its `number`) the memo starts in; nil when no marker in the text refers to it.
+    public var turn: Int?
+    /// Where the memo's span starts in that turn's text, in Unicode scalars (a marker is a point:
+    /// `start == end`, just after the words it follows).
+    public var start: Int
+    /// The turn the span ends in: `turn` unless a comment runs across turns.
+    public var endTurn: Int?
+    /// Where the span ends in `endTurn`'s text, in Unicode scalars (exclusive).
+    public var end: Int
+    /// The paragraph (counting from 1) that holds the memo's text in the source.
+    public var line: Int
+
+    public init(kind: Kind, number: Int? = nil, text: String, author: String? = nil, turn: Int?, start: Int,
+                endTurn: Int? = nil, end: Int, line: Int) {
+        self.kind = kind
+        self.number = number
+        self.text = text
+        self.author = author
+        self.turn = turn
+        self.start = start
+        self.endTurn = endTurn ?? turn
+        self.end = end
+        self.line = line
+    }
+}
+
+/// Something an import could read but wants the researcher to know (an empty turn, a memo no
+/// marker points to); the import goes on.
+public struct TranscriptWarning: Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var message: String
+
+    public init(location: SourceLocation, message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(location): warning: \(message)" }
+}
+
 /// An interview transcript as read from its source file.
 public struct Transcript: Sendable, Equatable {
     /// The transcript's id: its file name without the extension (also the participant's id).
@@ -39,18 +96,32 @@ public struct Transcript: Sendable, Equatable {
     public var turns: [Turn]
     /// The SHA-256 of the source file's bytes (lowercase hex), when the transcript was read from a file.
     public var sourceSHA256: String?
+    /// Memos that came with the source, in document order; none of their text is in `turns`.
+    public var memos: [Memo]
+    /// What the import noticed but did not refuse, in source order.
+    public var warnings: [TranscriptWarning]
 
-    public init(id: String, preamble: String, turns: [Turn], sourceSHA256: String? = nil) {
+    public init(id: String, preamble: String, turns: [Turn], sourceSHA256: String? = nil,
+                memos: [Memo] = [], warnings: [TranscriptWarning] = []) {
         self.id = id
         self.preamble = preamble
         self.turns = turns
         self.sourceSHA256 = sourceSHA256
+        self.memos = memos
+        self.warnings = warnings
     }
 
     /// The speakers other than the interviewer, in order of first appearance.
     public var participantSpeakers: [String] {
         var seen: [String] = []
         for turn in turns where !turn.isInterviewer && !seen.contains(turn.speaker) { seen.append(turn.speaker) }
+        return seen
+    }
+
+    /// Every speaker label, in order of first appearance.
+    public var speakers: [String] {
+        var seen: [String] = []
+        for turn in turns where !seen.contains(turn.speaker) { seen.append(turn.speaker) }
         return seen
     }
 }
@@ -60,19 +131,19 @@ public enum TranscriptError: LocatedError, Equatable {
     /// No speaker turns were recognised; `firstLine` is the first non-empty line, shortened.
     case noTurns(file: String, firstLine: String?)
     case unsupportedFormat(file: String, fileExtension: String)
-    case emptyTurn(file: String, line: Int, speaker: String)
     /// A caption or key file departs from its format at `location`.
     case malformed(location: SourceLocation, expected: String, found: String)
     /// A .docx file that cannot be opened as a Word document.
     case unreadableDocument(file: String, reason: String)
     /// The file itself could not be read (missing, unreadable, not UTF-8).
     case cannotRead(FileError)
+    /// A transcript id that is, or holds, a real name; `reason` says why, without the name.
+    case realNameInID(file: String, reason: String)
 
     public var location: SourceLocation? {
         switch self {
-        case .noTurns(let file, _), .unsupportedFormat(let file, _), .unreadableDocument(let file, _):
+        case .noTurns(let file, _), .unsupportedFormat(let file, _), .unreadableDocument(let file, _), .realNameInID(let file, _):
             return SourceLocation(file: file)
-        case .emptyTurn(let file, let line, _): return SourceLocation(file: file, line: line, column: 1)
         case .malformed(let location, _, _): return location
         case .cannotRead(let error): return error.location
         }
@@ -87,14 +158,14 @@ public enum TranscriptError: LocatedError, Equatable {
         case .unsupportedFormat(_, let ext):
             let known = TranscriptReader.fileExtensions.sorted().map { ".\($0)" }.joined(separator: ", ")
             return "expected a transcript in one of \(known), found a '.\(ext)' file"
-        case .emptyTurn(_, _, let speaker):
-            return "expected words after '\(speaker):', found an empty turn"
         case .malformed(_, let expected, let found):
             return "expected \(expected), found \(found)"
         case .unreadableDocument(_, let reason):
             return "cannot read the Word document: \(reason)"
         case .cannotRead(let error):
             return error.message
+        case .realNameInID(_, let reason):
+            return "expected a participant id (or pseudonym) as the transcript's id, found an id that may be a real name (\(reason)); import it with --participant ID"
         }
     }
 

@@ -84,13 +84,15 @@ final class CaptionReaderTests: XCTestCase {
         }
     }
 
-    func testMissingHeaderAndSpeakerlessCaptions() {
+    /// Speaker-less captions were refused before issue 10; now they are the participant's words.
+    func testMissingHeaderAndSpeakerlessCaptions() throws {
         XCTAssertThrowsError(try vtt.parse("1\n00:00:01.000 --> 00:00:02.000\nHi\n", id: "P01", file: "P01.vtt")) { error in
             XCTAssertEqual(String(describing: error), "P01.vtt:1:1: expected 'WEBVTT' on the first line of a .vtt file, found '1'")
         }
-        XCTAssertThrowsError(try vtt.parse("WEBVTT\n\n00:01.000 --> 00:02.000\njust words\n", id: "P01", file: "P01.vtt")) { error in
-            XCTAssertEqual(error as? TranscriptError, .noTurns(file: "P01.vtt", firstLine: "just words"))
-        }
+        let transcript = try vtt.parse("WEBVTT\n\n00:01.000 --> 00:02.000\njust words\n", id: "P01", file: "P01.vtt")
+        XCTAssertEqual(transcript.turns.map(\.speaker), ["P01"])
+        XCTAssertEqual(transcript.turns.map(\.text), ["just words"])
+        XCTAssertEqual(transcript.turns.map(\.line), [4])
     }
 
     func testSubRipBlocksWithSpeakerPrefixes() throws {

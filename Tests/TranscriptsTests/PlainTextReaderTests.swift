@@ -47,10 +47,11 @@ final class PlainTextReaderTests: XCTestCase {
         }
     }
 
-    func testEmptyTurnIsAnErrorWithItsLine() {
-        XCTAssertThrowsError(try reader.parse("Interviewer: Hi\nRobin:\nInterviewer: Hello?\n", id: "P01", file: "P01.txt")) { error in
-            XCTAssertEqual(String(describing: error), "P01.txt:2:1: expected words after 'Robin:', found an empty turn")
-        }
+    /// An empty turn was refused before issue 10; now it is a warning with its line and the file imports.
+    func testEmptyTurnIsAWarningWithItsLine() throws {
+        let transcript = try reader.parse("Interviewer: Hi\nRobin:\nInterviewer: Hello?\n", id: "P01", file: "P01.txt")
+        XCTAssertEqual(transcript.turns.map(\.text), ["Hi", "Hello?"])
+        XCTAssertEqual(transcript.warnings.map(String.init(describing:)), ["P01.txt:2:1: warning: 'Robin' has no words before the next speaker; it makes no turn"])
     }
 
     func testOtherFormatsAreRefusedClearly() throws {

@@ -100,7 +100,8 @@ final class SpeakerStyleTests: XCTestCase {
         let bad = folder.appendingPathComponent("P02.txt")
         try Data([0x52, 0x6F, 0x62, 0x69, 0x6E, 0x3A, 0x20, 0xFF, 0x0A]).write(to: bad)
         XCTAssertThrowsError(try reader.read(bad, displayPath: "P02.txt")) { error in
-            XCTAssertEqual(String(describing: error), "P02.txt:1:8: cannot read the file: expected UTF-8 text, found the byte 0xFF")
+            XCTAssertEqual(String(describing: error),
+                           "P02.txt:1:8: cannot read the file: expected UTF-8 text, found the byte 0xFF at byte offset 7; if the file was saved in an 8-bit encoding, pass --encoding windows-1252 (or --encoding latin-1)")
         }
     }
 }

@@ -11,6 +11,8 @@ final class TranscriptReaderTests: XCTestCase {
             "P2.MD": "**Interviewer:** Hi\n**Robin:** Hello\n",
             "P3.vtt": "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Interviewer>Hi\n\n00:02.000 --> 00:03.000\n<v Robin>Hello\n",
             "P4.srt": "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Hi\n\n2\n00:00:02,000 --> 00:00:03,000\nRobin: Hello\n",
+            "P5.sbv": "0:00:01.000,0:00:02.000\nInterviewer: Hi\n\n0:00:02.000,0:00:03.000\nRobin: Hello\n",
+            "P6.json": #"[{"speaker": "Interviewer", "text": "Hi"}, {"speaker": "Robin", "content": "Hello"}]"#,
         ]
         for (name, text) in inputs.sorted(by: { $0.key < $1.key }) {
             let url = folder.appendingPathComponent(name)
@@ -20,7 +22,7 @@ final class TranscriptReaderTests: XCTestCase {
             XCTAssertEqual(transcript.turns.map(\.isInterviewer), [true, false], name)
             XCTAssertNotNil(transcript.sourceSHA256, name)
         }
-        XCTAssertEqual(TranscriptReader.fileExtensions, ["txt", "md", "vtt", "srt", "docx"])
+        XCTAssertEqual(TranscriptReader.fileExtensions, ["txt", "md", "vtt", "srt", "sbv", "json", "docx"])
     }
 
     func testUnsupportedAndMissingFiles() throws {
@@ -28,7 +30,7 @@ final class TranscriptReaderTests: XCTestCase {
         let pdf = folder.appendingPathComponent("P1.pdf")
         try Data("%PDF".utf8).write(to: pdf)
         XCTAssertThrowsError(try TranscriptReader.read(pdf, displayPath: "P1.pdf", interviewerNames: [], knownSpeakers: [])) { error in
-            XCTAssertEqual(String(describing: error), "P1.pdf: expected a transcript in one of .docx, .md, .srt, .txt, .vtt, found a '.pdf' file")
+            XCTAssertEqual(String(describing: error), "P1.pdf: expected a transcript in one of .docx, .json, .md, .sbv, .srt, .txt, .vtt, found a '.pdf' file")
         }
         let missing = folder.appendingPathComponent("P2.vtt")
         XCTAssertThrowsError(try TranscriptReader.read(missing, displayPath: "P2.vtt", interviewerNames: [], knownSpeakers: [])) { error in
