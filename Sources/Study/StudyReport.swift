@@ -184,9 +184,20 @@ public struct StudyReport {
                     html += "<p class=\"none\">No anchored excerpt carries these codes yet.</p>\n"
                 } else {
                     html += "<ul class=\"excerpts\">\n"
+                    // The same passage coded alike by several coders is shown once, naming them all.
+                    var groups: [(excerpt: Excerpt, coders: [String], memos: [String])] = []
                     for excerpt in excerpts {
-                        html += "<li><blockquote>\(Self.escape(excerpt.text))</blockquote><p class=\"meta\">\(Self.escape(excerpt.speaker)), \(Self.escape(excerpt.address)); code \(Self.escape(excerpt.code)), coded by \(Self.escape(excerpt.coder))"
-                            + (excerpt.memo.map { "; memo: \(Self.escape($0))" } ?? "") + "</p></li>\n"
+                        if let position = groups.firstIndex(where: { $0.excerpt.address == excerpt.address && $0.excerpt.code == excerpt.code }) {
+                            groups[position].coders.append(excerpt.coder)
+                            if let memo = excerpt.memo { groups[position].memos.append("\(excerpt.coder): \(memo)") }
+                        } else {
+                            groups.append((excerpt, [excerpt.coder], excerpt.memo.map { ["\(excerpt.coder): \($0)"] } ?? []))
+                        }
+                    }
+                    for group in groups {
+                        let excerpt = group.excerpt
+                        html += "<li><blockquote>\(Self.escape(excerpt.text))</blockquote><p class=\"meta\">\(Self.escape(excerpt.speaker)), \(Self.escape(excerpt.address)); code \(Self.escape(excerpt.code)), coded by \(Self.escape(group.coders.joined(separator: ", ")))"
+                            + (group.memos.isEmpty ? "" : "; memo \(Self.escape(group.memos.joined(separator: "; ")))") + "</p></li>\n"
                     }
                     html += "</ul>\n"
                 }
@@ -339,7 +350,7 @@ public struct StudyReport {
         thead th { border-bottom: 2px solid #888; }
         table.small { width: auto; max-width: 100%; table-layout: auto; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
-        col.c-id { width: 7%; } col.c-claim { width: 30%; } col.c-papers { width: 15%; } col.c-int { width: 8%; }
+        col.c-id { width: 7%; } col.c-claim { width: 28%; } col.c-papers { width: 15%; } col.c-int { width: 10%; }
         col.c-result { width: 22%; } col.c-p { width: 8%; } col.c-verdict { width: 10%; }
         col.c-code { width: 25%; } col.c-def { width: 63%; } col.c-count { width: 12%; }
         td.depth-1 { padding-left: 1.2rem; } td.depth-2 { padding-left: 2rem; } td.depth-3 { padding-left: 2.8rem; }

@@ -20,8 +20,10 @@ struct TestCommand: ParsableCommand {
             matrix's keys.
 
             Examples:
-              triangulate test hf-descendants "SELECT downloads AS x, descendants AS y FROM base_models" --test spearman --expect positive
-              triangulate test hf-2022 "SELECT has_card AS grp, downloads AS value FROM models" --test mann-whitney --expect greater --groups 1 --groups 0 --format json
+              triangulate test hf-descendants --test spearman \\
+                "SELECT downloads AS x, descendants AS y FROM base_models"
+              triangulate test hf-2022 --test mann-whitney --groups 1 --groups 0 \\
+                --format json "SELECT has_card AS grp, downloads AS value FROM models"
             """)
 
     @OptionGroup var studyOptions: StudyOptions
