@@ -89,3 +89,21 @@ final class ReportBrowserTests: XCTestCase {
         html.components(separatedBy: prefix).dropFirst().map { String($0.prefix { $0 != "\"" }) }
     }
 }
+
+extension ReportBrowserTests {
+    /// A claim written with HTML, LaTeX and Unicode metacharacters reads as text in the report.
+    func testHostileClaimTextIsEscaped() throws {
+        let copy = try DemoStudyTests.copyDemo(for: self)
+        let file = copy.appendingPathComponent("corpus/claims/C5.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        let statement = text.split(separator: "\n").first { $0.hasPrefix("statement:") }!
+        text = text.replacingOccurrences(of: String(statement), with: "statement: '<script>alert(1)</script> & \"q\" ≥ 5 % $x_1$ \\textbf{b} ''s'")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let study = try Study(root: copy)
+        let (index, _) = try StudyIndex.open(study)
+        let html = try StudyReport(study: study, index: index, matrix: try MatrixBuilder(study: study, index: index).build()).html()
+        XCTAssertFalse(html.contains("<script>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; ≥ 5 % $x_1$ \\textbf{b} &apos;s")
+                      || html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; ≥ 5 % $x_1$ \\textbf{b} &#39;s"), "the claim is not escaped as text")
+    }
+}
