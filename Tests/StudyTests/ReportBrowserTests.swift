@@ -107,3 +107,22 @@ extension ReportBrowserTests {
                       || html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; ≥ 5 % $x_1$ \\textbf{b} &#39;s"), "the claim is not escaped as text")
     }
 }
+
+extension ReportBrowserTests {
+    /// A study with a literature review gets its PRISMA diagram; every id stays unique.
+    func testReviewGetsItsPRISMADiagram() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("triangulate.yaml", ReviewStudyTests.settings)
+        let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
+        try ReviewStudyTests.export.write(to: source, atomically: true, encoding: .utf8)
+        let study = try fixture.study
+        _ = try ReviewRecorder(study: study).importExport(from: source, displayPath: "scopus.bib", name: nil, database: "scopus", search: nil, mapping: nil)
+        let (index, _) = try StudyIndex.open(study)
+        let html = try StudyReport(study: study, index: index, matrix: try MatrixBuilder(study: study, index: index).build()).html()
+        XCTAssertTrue(html.contains("<section id=\"prisma\">"))
+        XCTAssertTrue(html.contains("<a href=\"#prisma\">"))
+        let ids = Self.matches(of: " id=\"", in: html)
+        XCTAssertEqual(ids.count, Set(ids).count, "repeated ids: \(ids.filter { id in ids.filter { $0 == id }.count > 1 })")
+        for target in Self.matches(of: "href=\"#", in: html) { XCTAssertTrue(ids.contains(target), target) }
+    }
+}
