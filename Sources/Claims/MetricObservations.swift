@@ -165,10 +165,11 @@ extension MetricObservations {
     /// log10 of the test's p-value. Where the p-value is a positive double this is simply its
     /// logarithm; where it underflowed to 0 it is recomputed in log space from the statistic and
     /// the data: the t family (Pearson, Spearman, Welch, Student, paired t), the normal
-    /// approximation of Mann-Whitney (with its tie correction), chi-square and Kruskal-Wallis,
-    /// ANOVA's F, and the exact sums of the binomial and Fisher's tests. Kendall's tau and the
-    /// Wilcoxon signed-rank test need their variance with ties, which the result does not carry:
-    /// for them an underflowed p-value gives nil, as does a threshold (no p-value at all).
+    /// approximations of Mann-Whitney and Kendall's tau-b (with their tie corrections, from the
+    /// data), chi-square and Kruskal-Wallis, ANOVA's F, and the exact sums of the binomial and
+    /// Fisher's tests. The Wilcoxon signed-rank test's variance depends on how zero differences
+    /// and ties were treated, which the result does not say: for it an underflowed p-value gives
+    /// nil, as does a threshold (no p-value at all).
     public func log10PValue(of result: TestResult, alternative: Alternative) -> Double? {
         if result.pValue > 0 { return Foundation.log10(result.pValue) }
         guard result.pValue == 0 else { return nil }
@@ -196,10 +197,38 @@ extension MetricObservations {
             let table = counts
             guard table.count == 2, table.allSatisfy({ $0.count == 2 }) else { return nil }
             natural = LogTails.fisher(table, alternative: alternative)
-        case .kendall, .wilcoxon, .threshold:
+        case .kendall:
+            natural = kendallLogTail(tau: result.statistic).map { $0 + Foundation.log(sides) }
+        case .wilcoxon, .threshold:
             natural = nil
         }
         return natural.map { Swift.min(0, $0) / Foundation.log(10) }
+    }
+
+    /// The natural log of the upper normal tail of Kendall's z, with the null variance of C − D
+    /// under ties that `Correlation.kendallTauB` uses; C − D is recovered from tau-b.
+    private func kendallLogTail(tau: Double) -> Double? {
+        guard samples.count == 2, samples[0].values.count == samples[1].values.count, samples[0].values.count > 2 else { return nil }
+        func ties(_ values: [Double]) -> (pairs: Double, v0: Double, v1: Double) {
+            let sorted = values.sorted()
+            var result = (pairs: 0.0, v0: 0.0, v1: 0.0), start = 0
+            while start < sorted.count {
+                var end = start
+                while end + 1 < sorted.count && sorted[end + 1] == sorted[start] { end += 1 }
+                let t = Double(end - start + 1)
+                result.pairs += t * (t - 1) / 2
+                result.v0 += t * (t - 1) * (t - 2)
+                result.v1 += t * (t - 1) * (2 * t + 5)
+                start = end + 1
+            }
+            return result
+        }
+        let x = ties(samples[0].values), y = ties(samples[1].values)
+        let n = Double(samples[0].values.count), m = n * (n - 1), total = m / 2
+        let difference = tau * (total - x.pairs).squareRoot() * (total - y.pairs).squareRoot()
+        let variance = (m * (2 * n + 5) - x.v1 - y.v1) / 18 + 2 * x.pairs * y.pairs / m + x.v0 * y.v0 / (9 * m * (n - 2))
+        guard variance > 0 else { return nil }
+        return LogTails.normal(abs(difference) / variance.squareRoot())
     }
 
     /// The natural log of the upper normal tail of Mann-Whitney's z, as `TwoSample.mannWhitneyU`

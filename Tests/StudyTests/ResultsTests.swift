@@ -63,6 +63,17 @@ final class ResultsTests: XCTestCase {
             let recomputed = try XCTUnwrap(row.observations?.log10PValue(of: result, alternative: row.metric!.alternative), id)
             XCTAssertEqual(recomputed, direct, accuracy: 1e-6 * abs(direct), id)
         }
+        // Kendall's tau-b with many ties, where z is large enough for the asymptotic series.
+        let study = try Study(root: try DemoStudyTests.copyDemo(for: self))
+        let kendall = try QuickTest.metric(dataset: "hf-2022", query: "SELECT has_card AS x, downloads AS y FROM models WHERE rowid <= 32000",
+                                           test: .kendall, expect: .positive, groups: nil, levels: nil, alpha: nil, minEffect: nil, p0: nil,
+                                           threshold: nil, oneSided: false)
+        let row = try XCTUnwrap(QuickTest(study: study).run(kendall).rows.first)
+        var result = try XCTUnwrap(row.result)
+        let direct = log10(result.pValue)
+        XCTAssertLessThan(direct, -200)
+        result.pValue = 0
+        XCTAssertEqual(try XCTUnwrap(row.observations?.log10PValue(of: result, alternative: .twoSided)), direct, accuracy: 1e-6 * abs(direct))
         XCTAssertEqual(LogTails.normal(40)! / log(10), -349.437006459, accuracy: 1e-6)
         XCTAssertEqual(LogTails.chiSquare(30, df: 2)!, -15, accuracy: 1e-9)
     }
