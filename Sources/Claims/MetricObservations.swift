@@ -199,10 +199,34 @@ extension MetricObservations {
             natural = LogTails.fisher(table, alternative: alternative)
         case .kendall:
             natural = kendallLogTail(tau: result.statistic).map { $0 + Foundation.log(sides) }
-        case .wilcoxon, .threshold:
+        case .wilcoxon:
+            natural = wilcoxonLogTail().map { $0 + Foundation.log(sides) }
+        case .threshold:
             natural = nil
         }
         return natural.map { Swift.min(0, $0) / Foundation.log(10) }
+    }
+
+    /// The natural log of the upper normal tail of the signed-rank test's |z|: the differences
+    /// x − y without zeros, midranks of their sizes, the tie term in the variance.
+    private func wilcoxonLogTail() -> Double? {
+        guard samples.count == 2, samples[0].values.count == samples[1].values.count else { return nil }
+        let differences = zip(samples[0].values, samples[1].values).map { $0 - $1 }.filter { $0 != 0 }
+        guard !differences.isEmpty else { return nil }
+        let sorted = differences.sorted { abs($0) < abs($1) }
+        var rPlus = 0.0, tieTerm = 0.0, start = 0
+        while start < sorted.count {
+            var end = start
+            while end + 1 < sorted.count && abs(sorted[end + 1]) == abs(sorted[start]) { end += 1 }
+            let midrank = Double(start + end) / 2 + 1, t = Double(end - start + 1)
+            tieTerm += t * t * t - t
+            for index in start...end where sorted[index] > 0 { rPlus += midrank }
+            start = end + 1
+        }
+        let m = Double(differences.count)
+        let se = ((m * (m + 1) * (2 * m + 1) - tieTerm / 2) / 24).squareRoot()
+        guard se > 0 else { return nil }
+        return LogTails.normal(abs(rPlus - m * (m + 1) / 4) / se)
     }
 
     /// The natural log of the upper normal tail of Kendall's z, with the null variance of C − D

@@ -99,7 +99,7 @@ extension ClaimMatrix {
     }
 
     /// The raw p-value with its log10, computed in log space where the p-value underflowed to 0
-    /// (`-inf` where it could not be: Kendall, Wilcoxon).
+    /// (`-inf` where it could not be computed, see `MetricObservations.log10PValue(of:alternative:)`).
     private func pRawCell(_ row: MatrixRow) -> Cell {
         guard let result = row.result, let metric = row.metric, !result.pValue.isNaN else { return .empty }
         let log10 = row.observations?.log10PValue(of: result, alternative: metric.alternative)

@@ -68,12 +68,19 @@ final class ResultsTests: XCTestCase {
         let kendall = try QuickTest.metric(dataset: "hf-2022", query: "SELECT has_card AS x, downloads AS y FROM models WHERE rowid <= 32000",
                                            test: .kendall, expect: .positive, groups: nil, levels: nil, alpha: nil, minEffect: nil, p0: nil,
                                            threshold: nil, oneSided: false)
-        let row = try XCTUnwrap(QuickTest(study: study).run(kendall).rows.first)
-        var result = try XCTUnwrap(row.result)
-        let direct = log10(result.pValue)
-        XCTAssertLessThan(direct, -200)
-        result.pValue = 0
-        XCTAssertEqual(try XCTUnwrap(row.observations?.log10PValue(of: result, alternative: .twoSided)), direct, accuracy: 1e-6 * abs(direct))
+        // The signed-rank test likewise (downloads against descendants of 1,500 base models).
+        let wilcoxon = try QuickTest.metric(dataset: "hf-descendants", query: "SELECT downloads AS x, descendants AS y FROM base_models WHERE rowid <= 1500",
+                                            test: .wilcoxon, expect: .greater, groups: nil, levels: nil, alpha: nil, minEffect: nil, p0: nil,
+                                            threshold: nil, oneSided: false)
+        for metric in [kendall, wilcoxon] {
+            let row = try XCTUnwrap(QuickTest(study: study).run(metric).rows.first)
+            var result = try XCTUnwrap(row.result, row.reason ?? "")
+            let direct = log10(result.pValue)
+            XCTAssertLessThan(direct, -200, metric.test.rawValue)
+            result.pValue = 0
+            XCTAssertEqual(try XCTUnwrap(row.observations?.log10PValue(of: result, alternative: .twoSided)), direct, accuracy: 1e-6 * abs(direct),
+                           metric.test.rawValue)
+        }
         XCTAssertEqual(LogTails.normal(40)! / log(10), -349.437006459, accuracy: 1e-6)
         XCTAssertEqual(LogTails.chiSquare(30, df: 2)!, -15, accuracy: 1e-9)
     }
