@@ -81,7 +81,11 @@ final class ResultsTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(row.observations?.log10PValue(of: result, alternative: .twoSided)), direct, accuracy: 1e-6 * abs(direct),
                            metric.test.rawValue)
         }
+        // SciPy 1.x: scipy.stats.norm.logsf(40), f.logsf(200, 3, 500), f.logsf(60, 2, 40), t.logsf(40, 100).
         XCTAssertEqual(LogTails.normal(40)! / log(10), -349.437006459, accuracy: 1e-6)
+        XCTAssertEqual(LogTails.f(200, 3, 500)!, -194.53274136983012, accuracy: 1e-8)
+        XCTAssertEqual(LogTails.f(60, 2, 40)!, -27.725887222397812, accuracy: 1e-8)
+        XCTAssertEqual(LogTails.studentT(40, df: 100)!, -144.8549903072029, accuracy: 1e-8)
         XCTAssertEqual(LogTails.chiSquare(30, df: 2)!, -15, accuracy: 1e-9)
     }
 
