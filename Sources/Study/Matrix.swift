@@ -23,6 +23,8 @@ public struct MatrixRow: Sendable {
     public var verdict: Verdict
     /// Why the verdict is `error` or `not tested`, in plain words; notes on excluded rows otherwise.
     public var reason: String?
+    /// The data the metric's query returned, for descriptives, figures and log-space p-values.
+    public var observations: MetricObservations? = nil
 }
 
 /// The claim-validation matrix of a study (DESIGN §6): every claim and metric, its evidence, the
@@ -92,6 +94,7 @@ public struct MatrixBuilder {
                     let evaluation = try datasets.evaluate(metric, on: datasetName)
                     row.result = evaluation.result
                     row.reason = evaluation.note
+                    row.observations = evaluation.observations
                 } catch {
                     row.verdict = .error
                     let reason = (error as? LocatedError)?.message ?? String(describing: error)
@@ -146,22 +149,26 @@ struct DatasetSession {
     struct Evaluation {
         var result: TestResult
         var note: String?
+        var observations: MetricObservations?
     }
 
     mutating func evaluate(_ metric: MetricSpec, on name: String) throws -> Evaluation {
         let (dataset, timeout) = try prepare(name)
         var samples: MetricSamples? = nil
+        var observations: MetricObservations? = nil
         try DatasetStore(studyRoot: study.root).streamMetric(dataset, sql: metric.query, timeout: timeout, columns: { columns in
             samples = try MetricSamples(spec: metric, columns: columns)
+            observations = MetricObservations(spec: metric, columns: columns)
         }, row: { values in
             try samples!.add { MetricCell(values[$0]) }
+            observations?.add { MetricCell(values[$0]) }
         })
         guard let samples else { throw MetricError("the query returned no columns") }
         let result = try samples.run(defaults: defaults)
         var notes: [String] = []
         if samples.skippedRows > 0 { notes.append("\(samples.skippedRows) rows with missing or non-numeric values left out") }
         if samples.otherGroupRows > 0 { notes.append("\(samples.otherGroupRows) rows in other groups left out") }
-        return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "), observations: observations)
     }
 
     private mutating func prepare(_ name: String) throws -> (PreparedDataset, timeout: Double?) {

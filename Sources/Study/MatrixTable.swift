@@ -7,8 +7,9 @@ import Statistics
 
 extension ClaimMatrix {
     /// The matrix as a format-neutral table. `generatedOn`, when given, is the only date the
-    /// output carries: without it the same study always gives the same bytes.
-    public func table(generatedOn date: String? = nil) -> ReportTable {
+    /// output carries: without it the same study always gives the same bytes. `figures` adds a
+    /// figure of each tested metric's data (drawn by the HTML renderer after the forest plot).
+    public func table(generatedOn date: String? = nil, figures: Bool = false) -> ReportTable {
         var table = ReportTable(
             title: "Claim-validation matrix: \(title)",
             columns: [
@@ -22,6 +23,16 @@ extension ClaimMatrix {
                 Column(key: "effect", header: "Effect (95% CI)", alignment: .right),
                 Column(key: "p_adjusted", header: "p (adj.)", alignment: .right),
                 Column(key: "verdict", header: "Verdict"),
+                Column(key: "p_raw", header: "p (raw)", alignment: .right, role: .dataOnly),
+                Column(key: "alpha", header: "alpha", alignment: .right, role: .dataOnly),
+                Column(key: "sided", header: "Sided", role: .dataOnly),
+                Column(key: "min_effect", header: "min effect", alignment: .right, role: .dataOnly),
+                Column(key: "n_per_group", header: "n per group", role: .dataOnly),
+                Column(key: "descriptives", header: "Descriptives", role: .dataOnly),
+                Column(key: "query", header: "Query", wraps: true, role: .dataOnly),
+                Column(key: "claim_verdict", header: "Claim verdict", role: .dataOnly),
+                Column(key: "claim_rule", header: "Claim rule", role: .dataOnly),
+                Column(key: "error", header: "Error", wraps: true, role: .dataOnly),
             ])
         var notes: [String] = []
         for row in rows {
@@ -37,6 +48,16 @@ extension ClaimMatrix {
                 row.result.map(effectCell) ?? .empty,
                 row.adjustedP.map { Cell.pValue($0) } ?? .empty,
                 Cell(row.verdict.rawValue),
+                pRawCell(row),
+                row.metric.map { .number($0.alpha ?? alpha, digits: 3) } ?? .empty,
+                row.metric.map { Cell($0.alternative.rawValue) } ?? .empty,
+                row.metric?.minEffect.map { .number($0, digits: 3) } ?? .empty,
+                row.result == nil ? .empty : MetricDescriptives.groupSizesCell(row.observations),
+                row.result == nil ? .empty : MetricDescriptives.cell(row.observations),
+                row.metric.map { Cell($0.query.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .empty,
+                Cell(claimVerdict(of: row).rawValue),
+                Cell(row.claim.rule.rawValue),
+                row.verdict == .error ? Cell(row.reason ?? "") : .empty,
             ])
             if let reason = row.reason {
                 notes.append("\(id) (\(row.verdict.rawValue)): \(reason).")
@@ -65,7 +86,25 @@ extension ClaimMatrix {
         if !chartRows.isEmpty {
             table.charts = [IntervalChart(title: "Effect sizes with their 95% intervals (dashed: no effect)", rows: chartRows)]
         }
+        if figures {
+            table.figures = rows.compactMap { row in MetricFigures.figure(for: row).map { Figure($0) } }
+        }
         return table
+    }
+
+    /// The claim's verdict as a whole: the combined verdict of a claim with several metrics, the
+    /// row's own verdict otherwise.
+    public func claimVerdict(of row: MatrixRow) -> Verdict {
+        claimVerdicts.first { $0.claim == row.claim.id }?.verdict ?? row.verdict
+    }
+
+    /// The raw p-value with its log10, computed in log space where the p-value underflowed to 0
+    /// (`-inf` where it could not be computed, see `MetricObservations.log10PValue(of:alternative:)`).
+    private func pRawCell(_ row: MatrixRow) -> Cell {
+        guard let result = row.result, let metric = row.metric, !result.pValue.isNaN else { return .empty }
+        let log10 = row.observations?.log10PValue(of: result, alternative: metric.alternative)
+            ?? (result.pValue > 0 ? Foundation.log10(result.pValue) : -Double.infinity)
+        return Cell.pValue(result.pValue, log10: log10)
     }
 
     /// A tested metric's effect with its interval, on its own axis; the dashed line is the value
@@ -81,7 +120,7 @@ extension ClaimMatrix {
         default: reference = 0
         }
         let text = "\(FixedDecimal.format(effect.value, digits: 3)) [\(FixedDecimal.format(interval.lower, digits: 3)), \(FixedDecimal.format(interval.upper, digits: 3))] \(row.verdict.rawValue)"
-        return IntervalChart.Row(label: "\(row.claim.id)/\(metric.id) \(effect.name)", estimate: effect.value, lower: interval.lower,
+        return IntervalChart.Row(label: "\(row.claim.id)/\(metric.id) \(effect.name)", kind: effect.name, estimate: effect.value, lower: interval.lower,
                                  upper: interval.upper, reference: reference, logScale: metric.test == .fisher, text: text)
     }
 
@@ -101,7 +140,7 @@ extension ClaimMatrix {
             "count": .integer(row.papers.count),
             "keys": .array(row.papers.map(CellValue.string)),
             "unknown": .array(row.unknownPapers.map(CellValue.string)),
-        ]))
+        ]), citations: row.papers)
     }
 
     private func interviewsCell(_ row: MatrixRow) -> Cell {

@@ -8,7 +8,7 @@ import Study
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Tables of the coded interviews: code × participant, co-occurrence, saturation.",
+        abstract: "Tables of the coded interviews (code × participant, co-occurrence, saturation) and of datasets (top-K turnover).",
         discussion: """
             Each analysis prints a table in any format of the matrix (markdown, latex, csv, json, html). Only anchored \\
             codings count; a code counts its sub-codes in the code × participant table.
@@ -18,8 +18,9 @@ struct AnalyzeCommand: ParsableCommand {
               triangulate analyze cooccurrence --spans --format csv
               triangulate analyze saturation --plot saturation.svg
               triangulate analyze matrix --where role=engineer --where years_experience>=5
+              triangulate analyze turnover turnover --k 1000 --order-by rank
             """,
-        subcommands: [CodeMatrix.self, Cooccurrence.self, Saturation.self])
+        subcommands: [CodeMatrix.self, Cooccurrence.self, Saturation.self, Turnover.self])
 
     struct Output: ParsableArguments {
         @Option(help: "Output format.") var format: ReportFormat = .markdown
@@ -83,6 +84,47 @@ struct AnalyzeCommand: ParsableCommand {
                 let svg = CodingAnalysis.saturationSVG(try analysis.saturation(coder: output.coder), title: "Code saturation: \(study.settings.title)")
                 try Terminal.write(svg, to: plot)
                 Terminal.note("Wrote the saturation plot to \(plot).")
+            }
+        }
+    }
+
+    struct Turnover: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Top-K turnover of ranked snapshots: newcomers, returning and remained per registry and snapshot.",
+            discussion: """
+                As Jones et al. (ESEM 2024) define them: for each snapshot of each registry, the names in the top K for \
+                the first time (newcomers), back after leaving (returning) and still there from the previous snapshot \
+                (remained), the previous top K's names that left (departed) and the distinct names ever in the top K so \
+                far. The dataset's table needs columns registry, snapshot (sorting chronologically as text), name and \
+                whatever --order-by ranks by; ties go to the name that sorts first, and a name listed twice in a \
+                snapshot counts once. The HTML format adds the stacked bar chart; --plot writes it as SVG.
+
+                Example:
+                  triangulate analyze turnover turnover --k 1000 --order-by rank
+                """)
+        @OptionGroup var studyOptions: StudyOptions
+        @Argument(help: "The dataset of snapshots.") var dataset: String
+        @Option(help: "How many top names each snapshot keeps.") var k: Int = 1000
+        @Option(name: .customLong("order-by"), help: ArgumentHelp("SQL ranking the names of a snapshot, best first (e.g. rank, or downloads DESC NULLS LAST).", valueName: "sql"))
+        var orderBy: String = "downloads DESC NULLS LAST"
+        @Option(help: "The dataset's table (default: its only table).") var table: String?
+        @Option(help: "Output format.") var format: ReportFormat = .markdown
+        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file")) var output: String?
+        @Option(help: ArgumentHelp("Also write the chart as an SVG file.", valueName: "file.svg")) var plot: String?
+
+        func validate() throws {
+            guard k > 0 else { throw ValidationError("--k must be 1 or more, found \(k)") }
+        }
+
+        func run() throws {
+            let study = try studyOptions.load()
+            let analysis = TurnoverAnalysis(study: study, progress: Terminal.progress)
+            let (rows, inputs) = try analysis.rows(dataset: dataset, table: table, k: k, orderBy: orderBy)
+            Terminal.endProgress()
+            try MatrixCommand.write(TurnoverAnalysis.table(rows, dataset: dataset, k: k, orderBy: orderBy, inputs: inputs), format: format, to: output)
+            if let plot {
+                try Terminal.write(TurnoverAnalysis.chart(rows, dataset: dataset, k: k).svg(), to: plot)
+                Terminal.note("Wrote the turnover chart to \(plot).")
             }
         }
     }
