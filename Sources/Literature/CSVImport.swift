@@ -174,6 +174,7 @@ public struct CSVImporter: Sendable {
             }
             result.records.append(record)
         }
+        result.records = BibliographicRecord.withUniqueKeys(result.records)
         return result
     }
 
