@@ -33,6 +33,9 @@ public enum LiteratureError: LocatedError, Equatable {
     /// Input that would grow past a cap (a `@string` expanded into a value or a file beyond its
     /// byte budget): `what` names the thing, `limit` the cap in bytes.
     case limitExceeded(SourceLocation, what: String, limit: Int)
+    /// A decisions file with rows that cannot be imported, so that none was (all or nothing):
+    /// each problem with its row.
+    indirect case decisionsRejected(SourceLocation, rows: Int, problems: [LiteratureError])
 
     /// How much a problem matters: a note changes nothing the user must act on (a repeated key
     /// whose record was kept under a new key); a warning means something was read differently or
@@ -55,7 +58,7 @@ public enum LiteratureError: LocatedError, Equatable {
             .textOutsideRecord(let location, _), .duplicateKey(let location, _, _),
             .duplicateField(let location, _, _), .unknownCrossref(let location, _, _),
             .unreadableFile(let location, _), .unknownFormat(let location), .invalidEntry(let location, _, _),
-            .limitExceeded(let location, _, _):
+            .limitExceeded(let location, _, _), .decisionsRejected(let location, _, _):
             return location
         }
     }
@@ -88,6 +91,10 @@ public enum LiteratureError: LocatedError, Equatable {
             return "expected a BibTeX (.bib), RIS (.ris) or Web of Science plain-text export, found neither"
         case .invalidEntry(_, let expected, let found):
             return "expected \(expected), found \(found)"
+        case .decisionsRejected(_, let rows, let problems):
+            let lines = problems.prefix(50).map { "  \($0.description)" }.joined(separator: "\n")
+            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
+            return "\(problems.count) problem(s) in \(rows) rows, so no decision was imported (import the good rows with --partial):\n\(lines)\(more)"
         case .limitExceeded(_, let what, let limit):
             return "\(what) would exceed the limit of \(limit) bytes; the entry was skipped"
         }
