@@ -254,15 +254,15 @@ public struct DecisionImporter: Sendable {
             for item in verdicts {
                 var criterion: String?
                 if item.verdict == .exclude {
-                    let known = item.reasons.compactMap(criterionID)
-                    let unknown = item.reasons.filter { criterionID($0) == nil }
+                    let known = item.reasons.compactMap { criterionID($0, at: item.stage) }
+                    let unknown = item.reasons.filter { criterionID($0, at: item.stage) == nil }
                     if !unknown.isEmpty {
                         rowProblems.append(.invalidEntry(
                             SourceLocation(file: file, line: row.line, column: (column(columns.reason) ?? item.column) + 1),
-                            expected: "exclusion criteria defined in the settings (\(criteria.exclude.map(\.id).joined(separator: ", ")))",
+                            expected: "exclusion criteria defined in the settings (\(criteria.exclusionCriteria(at: item.stage).map(\.id).joined(separator: ", ")))",
                             found: unknown.map { "'\($0)'" }.joined(separator: ", ")))
                     }
-                    let order = criteria.exclude.map(\.id)
+                    let order = criteria.exclusionCriteria(at: item.stage).map(\.id) + [ScreeningCriteria.notRetrieved]
                     criterion = order.first { known.contains($0) } ?? unexplainedExclusion
                     if criterion == nil && unknown.isEmpty {
                         rowProblems.append(.invalidEntry(
@@ -331,10 +331,10 @@ public struct DecisionImporter: Sendable {
     }
 
     /// A criterion id for a reason given as an id or as a criterion's text (case ignored).
-    func criterionID(_ reason: String) -> String? {
+    func criterionID(_ reason: String, at stage: String) -> String? {
         let folded = reason.lowercased()
-        if reason == ScreeningCriteria.notRetrieved { return reason }
-        return criteria.exclude.first { $0.id.lowercased() == folded || $0.text.lowercased() == folded }?.id
+        if reason == ScreeningCriteria.notRetrieved, criteria.allowsNotRetrieved(at: stage) { return reason }
+        return criteria.exclusionCriteria(at: stage).first { $0.id.lowercased() == folded || $0.text.lowercased() == folded }?.id
     }
 
     static func verdict(_ value: String) -> ScreeningVerdict? {

@@ -221,7 +221,7 @@ public struct PRISMACounts: Sendable, Equatable {
     }
 
     private static func exclusions(_ reasons: [String: Int], _ criteria: ScreeningCriteria) -> [Exclusion] {
-        var list = criteria.exclude.compactMap { criterion in
+        var list = criteria.allExclusions.compactMap { criterion in
             reasons[criterion.id].map { Exclusion(criterion: criterion.id, text: criterion.text, count: $0) }
         }
         // A reason no longer among the criteria (renamed since) is still counted, under its id.
