@@ -8,9 +8,9 @@ public enum CSVText {
         public var line: Int
     }
 
-    /// Splits CSV text into records. Quoted fields may hold commas, doubled quotes and line
-    /// breaks; blank lines are skipped.
-    public static func parse(_ text: String, file: String) throws -> [Record] {
+    /// Splits CSV text into records. Quoted fields may hold the delimiter, doubled quotes and
+    /// line breaks; blank lines are skipped. `delimiter` is `,` unless given (`\t`, `;`).
+    public static func parse(_ text: String, file: String, delimiter: Unicode.Scalar = ",") throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""
@@ -48,7 +48,7 @@ public enum CSVText {
                 continue
             }
             switch scalar {
-            case ",":
+            case delimiter:
                 fields.append(field)
                 field = ""
                 fieldWasQuoted = false

@@ -8,11 +8,27 @@ import Foundation
 /// the fields they lack from their parent wherever it is in the file. A syntax error costs only
 /// the entry it is in: the parser reports what it expected and what it found, then resumes at
 /// the next line that starts with `@`.
+///
+/// Macro expansion is capped: a file that doubles a `@string` on every line (`@string{b = a # a}`)
+/// grows exponentially, so one value may hold at most `maxValueBytes` and one file may expand at
+/// most `maxExpansionBytes` of macro text in all; beyond either the entry is skipped with a
+/// located `limitExceeded` warning, so memory stays within a small multiple of the caps.
 public struct BibTeXParser: Sendable {
-    public init() {}
+    /// The largest value, in bytes, that macro expansion may build (1 MiB: no real field is near it).
+    public var maxValueBytes: Int
+    /// The macro text, in bytes, one file may expand in all (64 MiB).
+    public var maxExpansionBytes: Int
+
+    public init(maxValueBytes: Int = 1 << 20, maxExpansionBytes: Int = 64 << 20) {
+        self.maxValueBytes = maxValueBytes
+        self.maxExpansionBytes = maxExpansionBytes
+    }
 
     public func parse(_ text: String, file: String) -> ParseResult {
         var scanner = BibTeXScanner(bytes: Bytes.withoutBOM(text), file: file)
+        scanner.maxValueBytes = maxValueBytes
+        scanner.expansionBudget = maxExpansionBytes
+        scanner.maxExpansionTotal = maxExpansionBytes
         scanner.run()
         var result = ParseResult(records: scanner.records, warnings: scanner.warnings, preambles: scanner.preambles)
         Self.resolveCrossReferences(in: &result, file: file)
@@ -46,6 +62,10 @@ public struct BibTeXParser: Sendable {
         }
     }
 
+    /// Notes every repeated key (compared case-insensitively, as BibTeX does) and gives the later
+    /// records of an exactly repeated key `key-2`, `key-3`, … in file order
+    /// (`BibliographicRecord.withUniqueKeys`), so each record keeps an id of its own: vendor
+    /// exports repeat keys (Scopus keys whole proceedings volumes `2025`) and no record may be lost.
     static func reportDuplicateKeys(in result: inout ParseResult) {
         var firstLine: [String: Int] = [:]
         for record in result.records {
@@ -56,6 +76,7 @@ public struct BibTeXParser: Sendable {
                 firstLine[folded] = record.location.line ?? 0
             }
         }
+        result.records = BibliographicRecord.withUniqueKeys(result.records)
     }
 }
 
@@ -69,6 +90,10 @@ private struct BibTeXScanner {
     let lines: LineIndex
     var position = 0
     var macros: [String: [UInt8]] = [:]
+    var maxValueBytes = Int.max
+    /// Macro bytes the rest of the file may still expand.
+    var expansionBudget = Int.max
+    var maxExpansionTotal = Int.max
     var records: [BibliographicRecord] = []
     var warnings: [LiteratureError] = []
     var preambles: [String] = []
@@ -351,24 +376,34 @@ private struct BibTeXScanner {
                 warnings.append(.duplicateField(location(offset), field: name, key: key))
                 continue
             }
-            fields[name] = Self.convert(value, field: name)
+            let converted = Self.convert(value, field: name)
+            fields[name] = converted.text
+            for command in converted.unknownCommands {
+                warnings.append(.unknownCommand(location(offset), name: command, field: name, key: key))
+            }
         }
         records.append(BibliographicRecord(key: key, type: type, fields: fields, location: location(start)))
     }
 
-    static func convert(_ value: [UInt8], field: String) -> String {
+    static func convert(_ value: [UInt8], field: String) -> (text: String, unknownCommands: [String]) {
         if BibTeXParser.verbatimFields.contains(field) {
             var slice = value[...]
             while slice.count >= 2, slice.first == UInt8(ascii: "{"), slice.last == UInt8(ascii: "}") {
                 slice = slice.dropFirst().dropLast()
             }
-            return Bytes.foldWhitespace(slice)
+            return (Bytes.foldWhitespace(slice), [])
         }
         if BibTeXParser.nameFields.contains(field) {
-            let names = NameList.split(value[...]).map { LaTeXText.convert($0) }.filter { !$0.isEmpty }
-            return names.map { $0.range(of: " and ", options: .caseInsensitive) == nil ? $0 : "{\($0)}" }.joined(separator: " and ")
+            var unknown: [String] = []
+            let names = NameList.split(value[...]).map { part in
+                let converted = LaTeXText.convertReporting(part)
+                unknown += converted.unknownCommands.filter { !unknown.contains($0) }
+                return converted.text
+            }.filter { !$0.isEmpty }
+            let text = names.map { $0.range(of: " and ", options: .caseInsensitive) == nil ? $0 : "{\($0)}" }.joined(separator: " and ")
+            return (text, unknown)
         }
-        return LaTeXText.convert(value[...])
+        return LaTeXText.convertReporting(value[...])
     }
 
     /// A field value: braced, quoted, numeric or macro parts joined by `#`; returns the raw LaTeX.
@@ -395,6 +430,16 @@ private struct BibTeXScanner {
                 } else {
                     let name = String(decoding: word, as: UTF8.self)
                     if let expansion = macros[name.lowercased()] {
+                        guard value.count + expansion.count <= maxValueBytes else {
+                            throw Failure(error: .limitExceeded(
+                                location(wordOffset), what: "expanding '\(name)' into the value of '\(field)'", limit: maxValueBytes))
+                        }
+                        guard expansion.count <= expansionBudget else {
+                            throw Failure(error: .limitExceeded(
+                                location(wordOffset), what: "expanding '\(name)' (macro text expanded in this file in all)",
+                                limit: maxExpansionTotal))
+                        }
+                        expansionBudget -= expansion.count
                         value.append(contentsOf: expansion)
                     } else {
                         warnings.append(.unknownMacro(location(wordOffset), name: name))

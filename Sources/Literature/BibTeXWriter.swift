@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Fields come in a fixed order (author, title, the venue, year, the rest alphabetically);
 /// values are wrapped in braces with `\`, `{`, `}` and the characters LaTeX treats specially
-/// escaped, so that a title like `C# & {F#}` survives. Non-ASCII text is written as UTF-8, which
+/// escaped, so that a title like `C# & {F#}` survives. Identifier fields (`doi`, `url`, `eprint`,
+/// `file`, …) are written verbatim, as the parser reads them: escaping `10.1000/a_b` as
+/// `10.1000/a\_b` broke every DOI link. Non-ASCII text is written as UTF-8, which
 /// biber and modern BibTeX read. Records are written in the order given. A backquote cannot be
 /// written so that the parser reads it back (it is LaTeX's opening quote) and comes back as `‘`.
 public enum BibTeXWriter {
@@ -13,7 +15,31 @@ public enum BibTeXWriter {
     ]
 
     public static func write(_ records: [BibliographicRecord]) -> String {
-        records.map(entry).joined(separator: "\n")
+        export(records).text
+    }
+
+    /// The BibTeX of `records` with every citation key unique in the file (compared as BibTeX
+    /// does, ignoring case): a repeated key gets `-2`, `-3`, … and a note says which, so an
+    /// export that repeats keys is still written whole.
+    public static func export(_ records: [BibliographicRecord]) -> (text: String, notes: [String]) {
+        var used: Set<String> = []
+        var notes: [String] = []
+        var entries: [String] = []
+        entries.reserveCapacity(records.count)
+        for record in records {
+            let base = key(record.key)
+            var written = base
+            var counter = 2
+            while !used.insert(written.lowercased()).inserted {
+                written = "\(base)-\(counter)"
+                counter += 1
+            }
+            if written != base { notes.append("citation key '\(base)' of \(record.recordID) is used again; written as '\(written)'") }
+            var copy = record
+            copy.key = written
+            entries.append(entry(copy))
+        }
+        return (entries.joined(separator: "\n"), notes)
     }
 
     static func entry(_ record: BibliographicRecord) -> String {
@@ -23,7 +49,8 @@ public enum BibTeXWriter {
         var text = "@\(type){\(key(record.key)),\n"
         for name in ordered {
             let value = record.fields[name]!
-            let written = BibTeXParser.nameFields.contains(name) ? Self.names(value) : escape(value)
+            let written = BibTeXParser.nameFields.contains(name) ? Self.names(value)
+                : BibTeXParser.verbatimFields.contains(name) ? verbatim(value) : escape(value)
             text += "  \(name) = {\(written)},\n"
         }
         return text + "}\n"
@@ -42,6 +69,20 @@ public enum BibTeXWriter {
             let escaped = escape(name)
             return name.range(of: " and ", options: .caseInsensitive) == nil ? escaped : "{\(escaped)}"
         }.joined(separator: " and ")
+    }
+
+    /// An identifier as it is when its braces balance (the parser then reads it back unchanged);
+    /// otherwise only its braces are escaped, which keeps the entry readable.
+    static func verbatim(_ value: String) -> String {
+        var depth = 0
+        for character in value {
+            if character == "{" { depth += 1 }
+            if character == "}" { depth -= 1 }
+            if depth < 0 { break }
+        }
+        let flat = value.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        guard depth == 0 else { return flat.replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}") }
+        return flat
     }
 
     /// Escapes text for a brace-delimited BibTeX value.

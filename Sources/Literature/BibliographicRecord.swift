@@ -60,13 +60,16 @@ public struct BibliographicRecord: Sendable, Equatable {
     }
 
     /// The first run of exactly four ASCII digits.
+    ///
+    /// Only the first five digits of a run are accumulated: a hostile `year = 99999999999999999999`
+    /// would otherwise overflow `Int`, and a run longer than four is no year anyway.
     static func firstYear(in text: String) -> Int? {
         var run = 0
         var value = 0
         for byte in text.utf8 {
             if byte >= 0x30 && byte <= 0x39 {
                 run += 1
-                value = value * 10 + Int(byte - 0x30)
+                if run <= 4 { value = value * 10 + Int(byte - 0x30) }
             } else {
                 if run == 4 { return value }
                 run = 0

@@ -83,10 +83,14 @@ public struct CSVImporter: Sendable {
     /// Malformed CSV and a missing title column are errors (located at the header line); a row
     /// with the wrong number of fields or no title is a warning and is skipped; an unreadable
     /// year is a warning and the row is kept without it.
-    public func parse(_ text: String, file: String) throws -> ParseResult {
+    ///
+    /// `text` is already decoded (Core's text decoding handles byte-order marks and legacy
+    /// encodings); `delimiter` is detected (`TableDelimiter`) when not given, so TSV and
+    /// `;`-separated exports read like CSV.
+    public func parse(_ text: String, file: String, delimiter: Unicode.Scalar? = nil) throws -> ParseResult {
         let records: [CSVText.Record]
         do {
-            records = try CSVText.parse(text, file: file)
+            records = try CSVText.parse(text, file: file, delimiter: delimiter ?? TableDelimiter.detect(text))
         } catch let error as FileError {
             throw LiteratureError.invalidEntry(
                 error.location ?? SourceLocation(file: file), expected: "well-formed CSV", found: error.message)
@@ -174,6 +178,7 @@ public struct CSVImporter: Sendable {
             }
             result.records.append(record)
         }
+        result.records = BibliographicRecord.withUniqueKeys(result.records)
         return result
     }
 

@@ -191,6 +191,15 @@ public struct Deduplicator: Sendable {
         var reason: String
     }
 
+    /// What `titleMatch` compares, so records equal in it are interchangeable in the join.
+    private struct Signature: Hashable {
+        var tokens: [Int]
+        var doi: String?
+        var year: Int?
+        var family: String?
+        var volume: Int?
+    }
+
     /// Groups `records` and applies reviewers' `decisions` (the last decision per record wins):
     /// `not-duplicate` detaches a record from every automatic match, `duplicate-of` joins it to the
     /// group of the record named in the decision's `group`.
@@ -218,6 +227,20 @@ public struct Deduplicator: Sendable {
                 volume: record.fields["volume"].flatMap { Int($0.prefix(while: \.isNumber).prefix(9)) },
                 tokens: tokens, completeness: completeness))
         }
+        // Reviewers' decisions, the last one per record; a detached record takes part in no
+        // automatic match, so it is left out of the DOI and title passes altogether.
+        let position = Dictionary(prepared.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var lastDecision: [Int: DedupeDecision] = [:]
+        var unmatched: [DedupeDecision] = []
+        for decision in decisions {
+            guard let record = position[decision.record], decision.kind == .notDuplicate || position[decision.group] != nil else {
+                unmatched.append(decision)
+                continue
+            }
+            lastDecision[record] = decision
+        }
+        let detached = Set(lastDecision.filter { $0.value.kind == .notDuplicate }.keys)
+
         var edges = [[Edge]](repeating: [], count: records.count)
         func link(_ first: Int, _ second: Int, _ reason: String) {
             edges[first].append(Edge(other: second, reason: reason))
@@ -226,9 +249,26 @@ public struct Deduplicator: Sendable {
 
         // Same DOI: link every record to the first one carrying it.
         var firstWithDOI: [String: Int] = [:]
-        for (index, item) in prepared.enumerated() {
+        for (index, item) in prepared.enumerated() where !detached.contains(index) {
             guard let doi = item.doi else { continue }
             if let first = firstWithDOI[doi] { link(first, index, "same DOI \(doi)") } else { firstWithDOI[doi] = index }
+        }
+
+        // Records alike in every field a title match looks at match each other or none: each such
+        // class enters the similarity join once, through its first record, and its other records
+        // are linked to that one. Four thousand copies of one record thus cost 4,000 edges, not
+        // the 8 million pairs of comparing each with each.
+        var representative: [Signature: Int] = [:]
+        var joined: [Int] = []
+        for index in prepared.indices where !detached.contains(index) && !prepared[index].tokens.isEmpty {
+            let item = prepared[index]
+            let signature = Signature(tokens: item.tokens.sorted(), doi: item.doi, year: item.year, family: item.family, volume: item.volume)
+            if let first = representative[signature] {
+                if item.doi == nil, let reason = titleMatch(prepared[first], item, Set(item.tokens)) { link(first, index, reason) }
+            } else {
+                representative[signature] = index
+                joined.append(index)
+            }
         }
 
         // Similar titles through the prefix-filtered inverted index.
@@ -239,9 +279,8 @@ public struct Deduplicator: Sendable {
         }
         var index: [Int: [Int]] = [:]
         var seenAt = [Int](repeating: -1, count: records.count)
-        for current in prepared.indices {
+        for current in joined {
             let tokens = prepared[current].tokens
-            guard !tokens.isEmpty else { continue }
             let prefix = tokens.count - Int((threshold * Double(tokens.count) - 1e-9).rounded(.up)) + 1
             let probe = tokens.prefix(max(1, prefix))
             let set = Set(tokens)
@@ -254,24 +293,8 @@ public struct Deduplicator: Sendable {
             for token in probe { index[token, default: []].append(current) }
         }
 
-        // Reviewers' decisions, the last one per record.
-        let position = Dictionary(prepared.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var lastDecision: [Int: DedupeDecision] = [:]
-        var unmatched: [DedupeDecision] = []
-        for decision in decisions {
-            guard let record = position[decision.record], decision.kind == .notDuplicate || position[decision.group] != nil else {
-                unmatched.append(decision)
-                continue
-            }
-            lastDecision[record] = decision
-        }
-        let detached = Set(lastDecision.filter { $0.value.kind == .notDuplicate }.keys)
-        for node in detached {
-            for edge in edges[node] { edges[edge.other].removeAll { $0.other == node } }
-            edges[node] = []
-        }
         for (record, decision) in lastDecision.sorted(by: { $0.key < $1.key }) where decision.kind == .duplicateOf {
-            let target = position[decision.group]!
+            guard let target = position[decision.group] else { continue }
             if target != record && !edges[record].contains(where: { $0.other == target }) {
                 link(record, target, "marked duplicate of \(decision.group) by \(decision.reviewer)")
             }

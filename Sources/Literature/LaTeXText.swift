@@ -6,19 +6,30 @@ import Foundation
 /// mark, and the result is put in Unicode normalization form C only when a combining mark was
 /// written or read, so `{\"o}`, `\"{o}` and `\"o` all give the precomposed `ö` without paying for
 /// normalization on the plain-ASCII fields that make up most of an export. Braces are dropped
-/// (they only protect case in BibTeX); unknown commands are dropped and their arguments kept, so
-/// `\textit{x}`, `\mkbibemph{x}` and `{\em x}` all give `x`. Math between `$` signs is copied
-/// verbatim because there is no faithful plain-text form of it.
+/// (they only protect case in BibTeX). Logos, dashes and letters come from `LaTeXCommands`;
+/// formatting commands are dropped and their arguments kept, so `\textit{x}`, `\mkbibemph{x}` and
+/// `{\em x}` all give `x`. Any other command keeps its name as text (`\VAX` gives `VAX`) and is
+/// reported, so no word is ever deleted silently. Math between `$` signs is copied verbatim
+/// because there is no faithful plain-text form of it.
 public enum LaTeXText {
     public static func toUnicode(_ text: String) -> String {
         convert(Array(text.utf8)[...])
     }
 
+    /// The text and the names of the commands it used that no table knows, in order of first use.
+    public static func toUnicodeReporting(_ text: String) -> (text: String, unknownCommands: [String]) {
+        convertReporting(Array(text.utf8)[...])
+    }
+
     static func convert(_ bytes: ArraySlice<UInt8>) -> String {
+        convertReporting(bytes).text
+    }
+
+    static func convertReporting(_ bytes: ArraySlice<UInt8>) -> (text: String, unknownCommands: [String]) {
         var converter = Converter(input: bytes)
         converter.run(from: bytes.startIndex, to: bytes.endIndex)
         let text = String(decoding: converter.output, as: UTF8.self)
-        return converter.needsComposition ? text.precomposedStringWithCanonicalMapping : text
+        return (converter.needsComposition ? text.precomposedStringWithCanonicalMapping : text, converter.unknown)
     }
 
     /// Accent commands and the combining mark each one adds.
@@ -40,8 +51,7 @@ public enum LaTeXText {
         "textcopyright": "©", "textregistered": "®", "texttrademark": "™", "textdegree": "°",
         "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\", "textbar": "|",
         "textless": "<", "textgreater": ">", "textunderscore": "_", "textbullet": "•",
-        "pounds": "£", "euro": "€", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
-        "LaTeXe": "LaTeX2e", "slash": "/", "quad": " ", "qquad": " ", "space": " ",
+        "pounds": "£", "euro": "€",
     ]
 
     private struct Converter {
@@ -49,6 +59,8 @@ public enum LaTeXText {
         var output: [UInt8] = []
         var pendingSpace = false
         var needsComposition = false
+        /// Commands kept as their names because no table knows them.
+        var unknown: [String] = []
 
         init(input: ArraySlice<UInt8>) {
             self.input = input
@@ -130,7 +142,8 @@ public enum LaTeXText {
             if let mark = LaTeXText.accentMarks[word] {
                 return accent(mark, argumentAt: after, end: end)
             }
-            if let symbol = LaTeXText.symbols[word] {
+            if let symbol = LaTeXText.symbols[word] ?? LaTeXCommands.words[word] ?? LaTeXCommands.punctuation[word]
+                ?? LaTeXCommands.greek[word] ?? (LaTeXCommands.namedLogos.contains(word) ? word : nil) {
                 emit(symbol)
                 if after + 1 < end, input[after] == UInt8(ascii: "{"), input[after + 1] == UInt8(ascii: "}") {
                     after += 2
@@ -140,7 +153,50 @@ public enum LaTeXText {
             if word == "href", after < end, input[after] == UInt8(ascii: "{") {
                 return groupEnd(from: after, end: end)
             }
+            if LaTeXCommands.droppedArgument.contains(word) {
+                return after < end && input[after] == UInt8(ascii: "{") ? groupEnd(from: after, end: end) : after
+            }
+            if LaTeXCommands.withDimension.contains(word) {
+                return dimensionEnd(from: after, end: end)
+            }
+            if LaTeXCommands.verbatim.contains(word), wordEnd < end {
+                return verbatimArgument(from: wordEnd, end: end)
+            }
+            if LaTeXCommands.formatting.contains(word) { return after }
+            if !unknown.contains(word) { unknown.append(word) }
+            if after < end, input[after] == UInt8(ascii: "{"), !(after + 1 < end && input[after + 1] == UInt8(ascii: "}")) {
+                // `\foo{text}`: most likely a formatting command; its argument is the text.
+                return after
+            }
+            emit(word)
+            // Printed as a word, the name keeps the space after it, which TeX would have eaten.
+            if after > wordEnd { pendingSpace = true }
+            if after + 1 < end, input[after] == UInt8(ascii: "{"), input[after + 1] == UInt8(ascii: "}") { after += 2 }
             return after
+        }
+
+        /// The index after a TeX dimension (`-.1em`, `2pt`, `{0.5em}`) starting at `start`.
+        func dimensionEnd(from start: Int, end: Int) -> Int {
+            if start < end, input[start] == UInt8(ascii: "{") { return groupEnd(from: start, end: end) }
+            var index = start
+            while index < end, input[index] == UInt8(ascii: "-") || input[index] == UInt8(ascii: "+")
+                || input[index] == UInt8(ascii: ".") || Bytes.isDigit(input[index]) { index += 1 }
+            var unit = index
+            while unit < end, Bytes.isLetter(input[unit]), unit - index < 2 { unit += 1 }
+            return unit - index == 2 ? unit : index
+        }
+
+        /// Copies `|text|` (any delimiter, or a braced group) after `\verb` or `\path` as it is.
+        mutating func verbatimArgument(from start: Int, end: Int) -> Int {
+            let delimiter = input[start]
+            if delimiter == UInt8(ascii: "{") {
+                let close = groupEnd(from: start, end: end)
+                for byte in input[(start + 1)..<max(start + 1, close - 1)] { emit(byte) }
+                return close
+            }
+            var index = start + 1
+            while index < end, input[index] != delimiter { emit(input[index]); index += 1 }
+            return min(index + 1, end)
         }
 
         mutating func controlSymbol(_ symbol: UInt8, at index: Int, end: Int) -> Int {

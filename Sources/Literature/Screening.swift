@@ -14,64 +14,126 @@ public struct ScreeningCriterion: Sendable, Equatable {
 
 /// The stages and criteria of a review's screening, from the study settings.
 ///
-/// The first stage is PRISMA's title-and-abstract screening, the last its full-text assessment.
-/// The exclusion id `not-retrieved` is reserved: at the last stage it records a report that could
-/// not be obtained, which PRISMA counts apart from the exclusions with reasons.
+/// A review has one stage (title-and-abstract screening only, as rapid reviews do) or any number:
+/// the last is PRISMA's full-text assessment and the ones before it are screening. Each stage uses
+/// the review-wide criteria unless it lists its own (`stageCriteria`), so an abstract stage and a
+/// full-text stage can cite different exclusions. The exclusion id `not-retrieved` is reserved:
+/// at the last stage of a review of two or more stages it records a report that could not be
+/// obtained, which PRISMA counts apart from the exclusions with reasons.
 public struct ScreeningCriteria: Sendable, Equatable {
     public static let notRetrieved = "not-retrieved"
 
+    /// The criteria one stage lists instead of the review-wide ones.
+    public struct StageCriteria: Sendable, Equatable {
+        public var include: [ScreeningCriterion]?
+        public var exclude: [ScreeningCriterion]?
+
+        public init(include: [ScreeningCriterion]? = nil, exclude: [ScreeningCriterion]? = nil) {
+            self.include = include
+            self.exclude = exclude
+        }
+    }
+
     public private(set) var stages: [String]
+    /// The review-wide criteria.
     public private(set) var include: [ScreeningCriterion]
     public private(set) var exclude: [ScreeningCriterion]
+    /// Stage → its own criteria, for the stages that have some.
+    public private(set) var stageCriteria: [String: StageCriteria]
 
-    /// Checks for at least two distinct stages and criterion ids that are unique and not reserved.
+    /// Checks for one or more distinct stages, criteria only for known stages, and criterion ids
+    /// that are not reserved and mean one criterion wherever they appear.
     public init(
         stages: [String] = ["title-abstract", "full-text"], include: [ScreeningCriterion], exclude: [ScreeningCriterion],
-        location: SourceLocation = SourceLocation(file: "study settings")
+        stageCriteria: [String: StageCriteria] = [:], location: SourceLocation = SourceLocation(file: "study settings")
     ) throws {
-        guard stages.count >= 2, Set(stages).count == stages.count, !stages.contains("") else {
+        guard !stages.isEmpty, Set(stages).count == stages.count, !stages.contains("") else {
             throw LiteratureError.invalidEntry(
-                location, expected: "two or more distinct screening stages (title-abstract, full-text)",
+                location, expected: "one or more distinct screening stages (e.g. title-abstract, full-text)",
                 found: "[\(stages.joined(separator: ", "))]")
         }
-        var seen: Set<String> = []
-        for criterion in include + exclude {
-            guard !criterion.id.isEmpty, criterion.id != Self.notRetrieved, seen.insert(criterion.id).inserted else {
-                throw LiteratureError.invalidEntry(
-                    location, expected: "unique criterion ids other than '\(Self.notRetrieved)'", found: "'\(criterion.id)'")
+        for stage in stageCriteria.keys.sorted() where !stages.contains(stage) {
+            throw LiteratureError.invalidEntry(location, expected: "criteria only for the stages \(stages.joined(separator: ", "))", found: "'\(stage)'")
+        }
+        func check(_ list: [ScreeningCriterion], _ known: inout [String: String]) throws {
+            var local: Set<String> = []
+            for criterion in list {
+                guard !criterion.id.isEmpty, criterion.id != Self.notRetrieved, local.insert(criterion.id).inserted,
+                    known[criterion.id].map({ $0 == criterion.text }) ?? true
+                else {
+                    throw LiteratureError.invalidEntry(
+                        location, expected: "unique criterion ids other than '\(Self.notRetrieved)', each with one text", found: "'\(criterion.id)'")
+                }
+                known[criterion.id] = criterion.text
             }
+        }
+        var known: [String: String] = [:]
+        try check(include + exclude, &known)
+        for stage in stages {
+            if let own = stageCriteria[stage] { try check((own.include ?? []) + (own.exclude ?? []), &known) }
         }
         self.stages = stages
         self.include = include
         self.exclude = exclude
+        self.stageCriteria = stageCriteria
     }
 
     /// Reads the YAML mapping `stages: [...]`, `include: [{id, text}]`, `exclude: [{id, text}]`;
-    /// `stages` may be left out for the default two.
+    /// `stages` may be left out for the default two. A stage is a name, or a mapping with its
+    /// `name` and its own `include` and `exclude` lists.
     public static func parse(_ text: String, file: String) throws -> ScreeningCriteria {
         let root = try ReviewYAML.parse(text, file: file)
         let top = try root.mapping("the screening criteria", allowed: ["stages", "include", "exclude"])
-        var stages = ["title-abstract", "full-text"]
-        if let node = top["stages"] { stages = try node.list("'stages'").map { try $0.string("a stage") } }
-        func criteria(_ key: String) throws -> [ScreeningCriterion] {
-            try (top[key]?.list("'\(key)'") ?? []).map { item in
-                let fields = try item.mapping("a criterion", allowed: ["id", "text"])
-                return ScreeningCriterion(
-                    id: try ReviewYAML.required("id", in: fields, of: item, what: "a criterion").string("'id'"),
-                    text: try ReviewYAML.required("text", in: fields, of: item, what: "a criterion").string("'text'"))
+        func criteria(_ key: String, in entries: [String: ReviewYAML]) throws -> [ScreeningCriterion]? {
+            try entries[key].map { node in
+                try node.list("'\(key)'").map { item in
+                    let fields = try item.mapping("a criterion", allowed: ["id", "text"])
+                    return ScreeningCriterion(
+                        id: try ReviewYAML.required("id", in: fields, of: item, what: "a criterion").string("'id'"),
+                        text: try ReviewYAML.required("text", in: fields, of: item, what: "a criterion").string("'text'"))
+                }
             }
         }
-        return try ScreeningCriteria(stages: stages, include: try criteria("include"), exclude: try criteria("exclude"), location: root.location)
+        var stages = ["title-abstract", "full-text"]
+        var own: [String: StageCriteria] = [:]
+        if let node = top["stages"] {
+            stages = try node.list("'stages'").map { item in
+                if case .scalar(let name, _) = item { return name }
+                let fields = try item.mapping("a stage", allowed: ["name", "include", "exclude"])
+                let name = try ReviewYAML.required("name", in: fields, of: item, what: "a stage").string("'name'")
+                own[name] = StageCriteria(include: try criteria("include", in: fields), exclude: try criteria("exclude", in: fields))
+                return name
+            }
+        }
+        return try ScreeningCriteria(
+            stages: stages, include: try criteria("include", in: top) ?? [], exclude: try criteria("exclude", in: top) ?? [],
+            stageCriteria: own, location: root.location)
     }
 
-    /// The exclusion criterion with `id`, or nil.
-    public func exclusion(_ id: String) -> ScreeningCriterion? { exclude.first { $0.id == id } }
+    /// The inclusion criteria a decision at `stage` may cite.
+    public func includeCriteria(at stage: String) -> [ScreeningCriterion] { stageCriteria[stage]?.include ?? include }
+
+    /// The exclusion criteria a decision at `stage` may cite (without `not-retrieved`).
+    public func exclusionCriteria(at stage: String) -> [ScreeningCriterion] { stageCriteria[stage]?.exclude ?? exclude }
+
+    /// Every exclusion criterion of the review, review-wide first, then each stage's own in stage order.
+    public var allExclusions: [ScreeningCriterion] {
+        var seen: Set<String> = []
+        return (exclude + stages.flatMap { stageCriteria[$0]?.exclude ?? [] }).filter { seen.insert($0.id).inserted }
+    }
+
+    /// The exclusion criterion with `id` at any stage, or nil.
+    public func exclusion(_ id: String) -> ScreeningCriterion? { allExclusions.first { $0.id == id } }
+
+    /// True when `not-retrieved` may be cited at `stage`: the full-text stage of a review with one.
+    func allowsNotRetrieved(at stage: String) -> Bool { stages.count > 1 && stage == stages.last }
 
     func accepts(criterion: String, for verdict: ScreeningVerdict, stage: String) -> Bool {
         switch verdict {
-        case .exclude: return exclusion(criterion) != nil || (criterion == Self.notRetrieved && stage == stages.last)
-        case .include: return include.contains { $0.id == criterion }
-        case .maybe: return (include + exclude).contains { $0.id == criterion }
+        case .exclude:
+            return exclusionCriteria(at: stage).contains { $0.id == criterion } || (criterion == Self.notRetrieved && allowsNotRetrieved(at: stage))
+        case .include: return includeCriteria(at: stage).contains { $0.id == criterion }
+        case .maybe: return (includeCriteria(at: stage) + exclusionCriteria(at: stage)).contains { $0.id == criterion }
         }
     }
 }
@@ -159,12 +221,14 @@ public enum ScreeningFile {
         if verdict == .exclude && criterion == nil {
             throw LiteratureError.invalidEntry(
                 row.location(of: "criterion"),
-                expected: "an exclusion criterion id (\(criteria.exclude.map(\.id).joined(separator: ", "))) for an exclude decision",
+                expected: "an exclusion criterion id (\(criteria.exclusionCriteria(at: row["stage"]).map(\.id).joined(separator: ", "))) for an exclude decision",
                 found: "an empty cell")
         }
         if let criterion, !criteria.accepts(criterion: criterion, for: verdict, stage: row["stage"]) {
-            let ids = (verdict == .include ? criteria.include : verdict == .exclude ? criteria.exclude : criteria.include + criteria.exclude).map(\.id)
-                + (verdict == .exclude && row["stage"] == criteria.stages.last ? [ScreeningCriteria.notRetrieved] : [])
+            let stage = row["stage"]
+            let ids = (verdict == .include ? criteria.includeCriteria(at: stage) : verdict == .exclude ? criteria.exclusionCriteria(at: stage)
+                : criteria.includeCriteria(at: stage) + criteria.exclusionCriteria(at: stage)).map(\.id)
+                + (verdict == .exclude && criteria.allowsNotRetrieved(at: stage) ? [ScreeningCriteria.notRetrieved] : [])
             throw LiteratureError.invalidEntry(
                 row.location(of: "criterion"), expected: "a criterion id defined for \(verdict.rawValue) (\(ids.joined(separator: ", ")))",
                 found: "'\(criterion)'")
@@ -292,7 +356,7 @@ public struct ScreeningLedger: Sendable {
         case .include: return .included(criterion: cited.compactMap { $0 }.first)
         case .exclude:
             let ids = Set(cited.compactMap { $0 })
-            let order = criteria.exclude.map(\.id) + [ScreeningCriteria.notRetrieved]
+            let order = criteria.allExclusions.map(\.id) + [ScreeningCriteria.notRetrieved]
             return .excluded(criterion: order.first { ids.contains($0) } ?? ids.sorted().first ?? "")
         }
     }

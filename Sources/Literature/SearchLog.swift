@@ -140,6 +140,40 @@ public struct SearchLog: Sendable, Equatable {
     }
 }
 
+extension SearchLog {
+    /// Records identified per database for PRISMA: the records imported from the exports of each
+    /// database (the files its searches name), with the hits the searches reported beside them,
+    /// and a warning for each database where the two differ. An export no search names counts
+    /// under `databaseOfFile[file]`, or else its file name.
+    ///
+    /// `recordCounts` maps an export file to its number of parsed records; a file matches a search
+    /// when its path is the search's `file` or ends with `/` and it.
+    public func identification(
+        recordCounts: [String: Int], databaseOfFile: [String: String] = [:]
+    ) -> (sources: [PRISMACounts.Source], warnings: [String]) {
+        var imported: [String: Int] = [:]
+        var reported: [String: Int] = [:]
+        for entry in entries {
+            reported[entry.database, default: 0] += entry.hits
+            imported[entry.database, default: 0] += 0
+        }
+        for (file, count) in recordCounts {
+            let database = entries.first { file == $0.file || file.hasSuffix("/" + $0.file) }?.database
+                ?? databaseOfFile[file] ?? (file as NSString).lastPathComponent
+            imported[database, default: 0] += count
+        }
+        var warnings: [String] = []
+        let sources = imported.keys.sorted().map { name in
+            let source = PRISMACounts.Source(database: name, count: imported[name]!, reported: reported[name])
+            if let hits = source.reported, hits != source.count {
+                warnings.append("\(name): the search log reports \(hits) hits, but \(source.count) records were imported from its exports")
+            }
+            return source
+        }
+        return (sources, warnings)
+    }
+}
+
 /// Reading of the review's text files with Core's decoding, errors as `LiteratureError`.
 enum ReviewFileText {
     static func read(_ url: URL, displayPath: String) throws -> String {

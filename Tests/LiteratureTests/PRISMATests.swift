@@ -68,6 +68,7 @@ final class PRISMATests: XCTestCase {
         XCTAssertEqual(counts.excludedWithReasons.map(\.count), [1, 2])
         XCTAssertEqual(counts.awaitingAssessment, 1)
         XCTAssertEqual(counts.included, 2)
+        assertReconciles(counts)
     }
 
     func testMarkdownMatchesGolden() throws {

@@ -29,10 +29,10 @@ final class ScreeningTests: XCTestCase {
         XCTAssertEqual(criteria.exclusion("E1")?.text, "Not about model-driven engineering")
         XCTAssertEqual(criteria.exclusion("E2")?.text, "Not a primary study, it's a 'vision'")
         XCTAssertThrowsError(try ScreeningCriteria.parse(Self.criteriaYAML.replacingOccurrences(of: "id: E2", with: "id: E1"), file: "study.yaml")) {
-            XCTAssertEqual("\($0)", "study.yaml:1:1: expected unique criterion ids other than 'not-retrieved', found 'E1'")
+            XCTAssertEqual("\($0)", "study.yaml:1:1: expected unique criterion ids other than 'not-retrieved', each with one text, found 'E1'")
         }
-        XCTAssertThrowsError(try ScreeningCriteria.parse("stages: [title-abstract]\n", file: "study.yaml")) {
-            XCTAssertEqual("\($0)", "study.yaml:1:1: expected two or more distinct screening stages (title-abstract, full-text), found [title-abstract]")
+        XCTAssertThrowsError(try ScreeningCriteria.parse("stages: [title-abstract, title-abstract]\n", file: "study.yaml")) {
+            XCTAssertEqual("\($0)", "study.yaml:1:1: expected one or more distinct screening stages (e.g. title-abstract, full-text), found [title-abstract, title-abstract]")
         }
         XCTAssertThrowsError(try ScreeningCriteria.parse("include:\n  - id: I1\n    txt: x\n", file: "study.yaml")) {
             XCTAssertEqual("\($0)", "study.yaml:3:5: expected one of the keys id, text in a criterion, found 'txt'")
