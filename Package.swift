@@ -37,6 +37,7 @@ let package = Package(
         ]),
         .target(name: "Core", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
@@ -54,7 +55,9 @@ let package = Package(
         .target(name: "Reports"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: [
+            "Core", "YAMLSupport", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
