@@ -255,6 +255,17 @@ public enum AnchorOutcome: Sendable, Equatable {
     /// The words cannot be placed; the coding is kept and reported, never dropped or guessed.
     case orphaned(from: TextPlace, reason: OrphanReason)
 
+    /// One line for `status`: `unchanged at #4`, `moved from #4 to #5`, `orphaned at #6: …`.
+    /// It names places and reasons, never the transcript's words.
+    public func summary(for target: TextTarget) -> String {
+        switch self {
+        case .unchanged(let place): return "unchanged at \(place)"
+        case .unverified(let place): return "at \(place) by its turn number only (no fingerprint yet)"
+        case .moved(let from, let to): return "moved from \(from) to \(to.map(\.description).joined(separator: " and "))"
+        case .orphaned(let from, let reason): return "orphaned at \(from): \(reason.message(for: target))"
+        }
+    }
+
     /// The places the coding covers now; empty when orphaned.
     public var places: [TextPlace] {
         switch self {
@@ -441,7 +452,7 @@ public enum Reanchoring {
         }
         if let start = coding.start, let end = coding.end {
             let scalars = Array(transcript.text(of: coding.turn)?.unicodeScalars ?? "".unicodeScalars)
-            guard end <= scalars.count, coding.quote == nil || coding.quote == String(String.UnicodeScalarView(scalars[start..<end])) else {
+            guard start >= 0, start < end, end <= scalars.count, coding.quote == nil || coding.quote == String(String.UnicodeScalarView(scalars[start..<end])) else {
                 return coding
             }
         }
@@ -560,7 +571,7 @@ public enum Reanchoring {
         }
         if let text {
             let scalars = Array(text.unicodeScalars)
-            if end <= scalars.count {
+            if start >= 0, start < end, end <= scalars.count {
                 let found = String(String.UnicodeScalarView(scalars[start..<end]))
                 if target.quote == nil { return .unverified(from) }
                 if target.quote == found { return .unchanged(from) }

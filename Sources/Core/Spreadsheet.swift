@@ -97,8 +97,8 @@ public enum SpreadsheetReader {
     /// Parts larger than this are refused, so a crafted archive cannot exhaust memory.
     public static let maximumPartSize = 256 << 20
 
-    /// Reads by content: a ZIP archive is a workbook, an OLE container is refused, anything else
-    /// is read as CSV (UTF-8).
+    /// Reads by content: a ZIP archive is a workbook, an OLE container is refused, and a `.csv`
+    /// (or `.txt`) file that is neither is read as CSV (UTF-8).
     public static func read(_ url: URL, displayPath: String, sheet: String? = nil) throws -> Spreadsheet {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -113,6 +113,9 @@ public enum SpreadsheetReader {
         let ext = url.pathExtension.lowercased()
         if ["xlsx", "xlsm", "xltx", "xltm", "xls"].contains(ext) {
             throw SpreadsheetError.unreadable(file: displayPath, reason: "expected an Excel workbook (a ZIP archive), found a file that is neither a ZIP archive nor an OLE container")
+        }
+        guard ["csv", "txt"].contains(ext) else {
+            throw SpreadsheetError.unreadable(file: displayPath, reason: "expected an .xlsx workbook or a .csv file, found a .\(ext.isEmpty ? "(no extension)" : ext) file that is neither")
         }
         if sheet != nil {
             throw SpreadsheetError.unreadable(file: displayPath, reason: "a CSV file has no sheets; expected no sheet name")

@@ -198,6 +198,17 @@ final class ReanchoringTests: XCTestCase {
         ])
     }
 
+    func testStatusLinesNamePlacesNotWords() {
+        let target = TextTarget(transcript: "P01", turn: 6)
+        XCTAssertEqual(AnchorOutcome.moved(from: TextPlace(turn: 6), to: [TextPlace(turn: 6), TextPlace(turn: 7)]).summary(for: target),
+                       "moved from #6 to #6 and #7")
+        XCTAssertEqual(AnchorOutcome.moved(from: TextPlace(turn: 2), to: [TextPlace(turn: 2, start: 0, end: 54)]).summary(for: target),
+                       "moved from #2 to #2[0..<54]")
+        XCTAssertEqual(AnchorOutcome.orphaned(from: TextPlace(turn: 6), reason: .ambiguous(candidates: [3, 9])).summary(for: target),
+                       "orphaned at #6: the words of turn 6 now occur in turns 3, 9, none between its old neighbours; tag the right one again")
+        XCTAssertEqual(AnchorOutcome.unverified(TextPlace(turn: 6)).summary(for: target), "at #6 by its turn number only (no fingerprint yet)")
+    }
+
     func testMissingTranscriptOrphansEverything() {
         let results = Reanchoring.resolve(codings(), in: [:])
         XCTAssertTrue(results.allSatisfy { $0.outcome == .orphaned(from: $0.coding.target.place, reason: .transcriptMissing) })

@@ -130,6 +130,9 @@ final class SpreadsheetTests: XCTestCase {
         XCTAssertTrue(message(Data(ole), "old.xls").hasPrefix("old.xls: this is a legacy Excel 97–2003 workbook"))
         XCTAssertEqual(message(Data("hello".utf8), "text.xlsx"),
                        "text.xlsx: expected an Excel workbook (a ZIP archive), found a file that is neither a ZIP archive nor an OLE container")
+        XCTAssertEqual(message(Data("%PDF-1.4".utf8), "memos.pdf"),
+                       "memos.pdf: expected an .xlsx workbook or a .csv file, found a .pdf file that is neither")
+        XCTAssertTrue(message(Data([0x41, 0xFF, 0x0A]), "bad.csv").hasPrefix("bad.csv:1:2: cannot read"), message(Data([0x41, 0xFF]), "bad.csv"))
         var docx = WorkbookFixture(sheets: [])
         docx.parts = ["word/document.xml": "<w:document/>"]
         XCTAssertEqual(message(try docx.data(), "letter.xlsx"),
