@@ -257,8 +257,12 @@ public enum FrameworkFile {
         var fingerprint: TurnFingerprint? = nil
         if let value = fields["fingerprint"] {
             let print = try value.fields("a fingerprint", allowed: ["sha256", "length", "prefix", "suffix"])
-            guard let length = try print.int("length") else { throw value.error("expected a fingerprint's 'length'") }
-            fingerprint = TurnFingerprint(sha256: try print.requiredString("sha256"), length: length,
+            guard let length = try print.int("length"), length >= 0 else { throw value.error("expected a fingerprint's 'length' as a number from 0") }
+            let hash = try print.requiredString("sha256")
+            guard hash.unicodeScalars.count == 64, hash.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
+                throw value.error("expected a fingerprint's 'sha256' as 64 lowercase hex digits, found '\(hash)'")
+            }
+            fingerprint = TurnFingerprint(sha256: hash, length: length,
                                           prefix: try print.string("prefix"), suffix: try print.string("suffix"))
         }
         return TextTarget(transcript: transcript, turn: turn, start: start, end: end, quote: try fields.string("quote"),

@@ -105,7 +105,7 @@ public enum SpreadsheetReader {
             throw SpreadsheetError.unreadable(file: displayPath, reason: "no such file, or no permission to read it")
         }
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
-            return try workbook(data, file: displayPath, sheet: sheet)
+            return try workbook(data, at: url, file: displayPath, sheet: sheet)
         }
         if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             throw oleError(data, file: displayPath)
@@ -150,11 +150,24 @@ public enum SpreadsheetReader {
 
     /// The cells of one sheet of an .xlsx workbook held in memory.
     public static func workbook(_ data: Data, file: String, sheet wanted: String? = nil) throws -> Spreadsheet {
+        // ZIPFoundation's in-memory archives trap when a damaged directory points past the end
+        // of the data (a negative read size); file-backed ones read nothing there. So the bytes
+        // go to a temporary file first.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("triangulate-\(UUID().uuidString).xlsx")
+        do { try data.write(to: url) } catch {
+            throw SpreadsheetError.unreadable(file: file, reason: "cannot write a temporary copy to read it (\(url.path))")
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try workbook(data, at: url, file: file, sheet: wanted)
+    }
+
+    /// A workbook whose bytes are `data`, also stored at `url`.
+    private static func workbook(_ data: Data, at url: URL, file: String, sheet wanted: String?) throws -> Spreadsheet {
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw SpreadsheetError.unreadable(file: file, reason: "expected an Excel workbook (a ZIP archive), found a damaged ZIP archive")
         }
-        let package = WorkbookPackage(archive: archive, file: file)
+        let package = WorkbookPackage(archive: archive, bytes: data, file: file)
         let workbookPath = try package.officeDocument()
         guard let workbookXML = try package.part(workbookPath) else {
             throw SpreadsheetError.unreadable(file: file, reason: "expected an Excel workbook, found a ZIP archive without \(workbookPath) (is it a Word or PowerPoint file?)")
@@ -228,24 +241,69 @@ struct Relationship {
 
 private struct WorkbookPackage {
     let archive: Archive
+    /// The archive's bytes, for inflating compressed parts with bounded input (see `part`).
+    let bytes: Data
     let file: String
 
+    private struct Truncated: Error {}
+
     /// The bytes of a part, or nil when the archive has no such part.
+    ///
+    /// ZIPFoundation's `extract` loops for ever on a deflate stream that never ends (its input
+    /// provider returns nothing at the end of the archive and the loop waits for the stream's
+    /// end), so a damaged workbook would hang. A compressed part is therefore inflated here from
+    /// exactly its compressed bytes, and running out of them is an error.
     func part(_ path: String) throws -> Data? {
         guard let entry = archive[path] else { return nil }
         guard entry.uncompressedSize <= UInt64(SpreadsheetReader.maximumPartSize) else {
             throw SpreadsheetError.damaged(file: file, part: path, reason: "this part is \(entry.uncompressedSize) bytes uncompressed; expected at most \(SpreadsheetReader.maximumPartSize)")
         }
+        let damaged = SpreadsheetError.damaged(file: file, part: path, reason: "this part is damaged inside the archive and cannot be unpacked")
         var data = Data()
+        let consumer: Consumer = { chunk in
+            guard data.count + chunk.count <= SpreadsheetReader.maximumPartSize else { throw CocoaError(.fileReadTooLarge) }
+            data.append(chunk)
+        }
         do {
-            _ = try archive.extract(entry) { chunk in
-                guard data.count + chunk.count <= SpreadsheetReader.maximumPartSize else { throw CocoaError(.fileReadTooLarge) }
-                data.append(chunk)
+            if entry.isCompressed {
+                guard let start = dataOffset(of: entry), entry.compressedSize <= UInt64(bytes.count - start) else { throw damaged }
+                let compressed = bytes[(bytes.startIndex + start)..<(bytes.startIndex + start + Int(entry.compressedSize))]
+                let checksum = try Data.decompress(
+                    size: Int64(compressed.count), bufferSize: 1 << 16, skipCRC32: false,
+                    provider: { position, size in
+                        let from = compressed.startIndex + Int(position)
+                        guard from < compressed.endIndex else { throw Truncated() }
+                        return Data(compressed[from..<min(from + size, compressed.endIndex)])
+                    }, consumer: consumer)
+                guard checksum == entry.checksum, data.count == Int(entry.uncompressedSize) else { throw damaged }
+            } else {
+                _ = try archive.extract(entry, consumer: consumer)
             }
         } catch {
-            throw SpreadsheetError.damaged(file: file, part: path, reason: "this part is damaged inside the archive and cannot be unpacked")
+            throw damaged
         }
         return data
+    }
+
+    /// Where an entry's data starts: after its local file header (signature, 26 bytes of fields,
+    /// then the name and the extra field), found by its signature and name.
+    private func dataOffset(of entry: Entry) -> Int? {
+        let signature = Data([0x50, 0x4B, 0x03, 0x04])
+        let name = Data(entry.path.utf8)
+        var from = bytes.startIndex
+        while let found = bytes.range(of: signature, in: from..<bytes.endIndex) {
+            let header = found.lowerBound
+            from = found.upperBound
+            guard header + 30 <= bytes.endIndex else { return nil }
+            let nameLength = Int(bytes[header + 26]) | Int(bytes[header + 27]) << 8
+            let extraLength = Int(bytes[header + 28]) | Int(bytes[header + 29]) << 8
+            let nameStart = header + 30
+            guard nameStart + nameLength + extraLength <= bytes.endIndex else { continue }
+            if bytes[nameStart..<(nameStart + nameLength)] == name {
+                return nameStart + nameLength + extraLength - bytes.startIndex
+            }
+        }
+        return nil
     }
 
     /// The main document's path, from the package relationships (usually `xl/workbook.xml`).

@@ -114,3 +114,35 @@ final class CodingMigrationTests: XCTestCase {
         XCTAssertEqual(try CodingFile.migrated(rewritten, file: "ana.jsonl", transcripts: ["P01": transcript]).migrated, [], "once is enough")
     }
 }
+
+final class CodingFileRobustnessTests: XCTestCase {
+    /// Every prefix of valid lines, and every line with one byte changed, either reads or is
+    /// refused with a located CodingError; nothing crashes.
+    func testDamagedLinesAreRefusedNeverCrash() {
+        let lines = [
+            #"{"transcript":"P01","turn":4,"start":0,"end":16,"quote":"Downloads first.","fingerprint":{"sha256":"\#(String(repeating: "0f", count: 32))","length":16,"prefix":"How?"},"code":"a","coder":"ana"}"#,
+            #"{"kind":"case","participant":"P03","code":"a","coder":"x","excerpts":[{"transcript":"P03","turn":12,"start":3,"end":12,"quote":"downloads"}],"memo":"m"}"#,
+        ]
+        let replacements: [Character] = ["\"", "{", "}", "[", "]", ",", ":", "-", "9", "x", " ", "\\"]
+        for line in lines {
+            let characters = Array(line)
+            var variants = (0..<characters.count).map { String(characters[..<$0]) }
+            for index in stride(from: 0, to: characters.count, by: 3) {
+                for replacement in replacements {
+                    var changed = characters
+                    changed[index] = replacement
+                    variants.append(String(changed))
+                }
+            }
+            for variant in variants {
+                do {
+                    _ = try CodingFile.parseRecords(variant, file: "f.jsonl")
+                } catch let error as CodingError {
+                    XCTAssertEqual(error.location?.line, 1, variant)
+                } catch {
+                    XCTFail("unexpected \(error) for \(variant)")
+                }
+            }
+        }
+    }
+}

@@ -201,3 +201,28 @@ final class SpreadsheetTests: XCTestCase {
         }
     }
 }
+
+final class SpreadsheetRobustnessTests: XCTestCase {
+    /// Truncated and corrupted workbooks are refused with a SpreadsheetError; nothing crashes.
+    func testDamagedWorkbooksAreRefusedNeverCrash() throws {
+        let fixture = WorkbookFixture(sheets: [("S", """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>44746</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>
+            """)], shared: ["Participant"], styles: #"<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>"#)
+        let data = try fixture.data()
+        XCTAssertEqual(try SpreadsheetReader.workbook(data, file: "f.xlsx").rows, [[.text("Participant"), .date("2022-07-04")], [.text("x")]])
+        var variants = stride(from: 0, to: data.count, by: max(1, data.count / 97)).map { data.prefix($0) }
+        for offset in stride(from: 0, to: data.count, by: max(1, data.count / 211)) {
+            var changed = data
+            changed[offset] ^= 0x5A
+            variants.append(changed)
+        }
+        for variant in variants {
+            do {
+                _ = try SpreadsheetReader.workbook(Data(variant), file: "f.xlsx")
+            } catch is SpreadsheetError {
+            } catch {
+                XCTFail("unexpected \(error)")
+            }
+        }
+    }
+}
