@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "Core", dependencies: [
             "SystemZlib",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
@@ -64,7 +65,9 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Core"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "YAMLSupport", "TestSupport", "SystemZlib"]),
+        .testTarget(name: "CoreTests", dependencies: [
+            "Core", "YAMLSupport", "TestSupport", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "Project", "Index", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -70,7 +70,7 @@ extension StudyIndex {
             var found = Set<String>()
             for code in codes {
                 found.formUnion(try String.fetchAll(
-                    db, CodingRecord.all().anchored().covering(code: code).select(CodingRecord.Columns.transcript).distinct()))
+                    db, IndexedCoding.all().anchored().covering(code: code).select(IndexedCoding.Columns.transcript).distinct()))
             }
             return found.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
         }

@@ -45,7 +45,7 @@ public struct IndexCounts: Sendable, Equatable {
 
 /// Two spans of one code by one coder that overlap in a turn.
 public struct OverlappingSpans: Sendable, Equatable {
-    public var coding: CodingRecord
+    public var coding: IndexedCoding
     /// The line of the other coding in the same file.
     public var otherLine: Int
 }
@@ -97,23 +97,23 @@ extension StudyIndex {
     // MARK: Codings
 
     /// Every coding, in file and line order.
-    public func allCodings() throws -> [CodingRecord] {
-        try read { db in try CodingRecord.all().inFileOrder().fetchAll(db) }
+    public func allCodings() throws -> [IndexedCoding] {
+        try read { db in try IndexedCoding.all().inFileOrder().fetchAll(db) }
     }
 
     /// The codings found in their transcripts, optionally of one coder.
-    public func anchoredCodings(coder: String? = nil) throws -> [CodingRecord] {
+    public func anchoredCodings(coder: String? = nil) throws -> [IndexedCoding] {
         try read { db in
-            var request = CodingRecord.all().anchored()
+            var request = IndexedCoding.all().anchored()
             if let coder { request = request.by(coder: coder) }
             return try request.inFileOrder().fetchAll(db)
         }
     }
 
     /// The anchored codings on participant turns (the interviewer's words are never rated).
-    public func anchoredCodingsOnParticipantTurns() throws -> [CodingRecord] {
+    public func anchoredCodingsOnParticipantTurns() throws -> [IndexedCoding] {
         try read { db in
-            try CodingRecord.fetchAll(db, sql: """
+            try IndexedCoding.fetchAll(db, sql: """
                 SELECT c.* FROM coding c
                 JOIN turn t ON t.transcript = c.transcript AND t.number = c.anchor_turn
                 WHERE c.anchor IN ('exact', 'reanchored') AND t.is_interviewer = 0
@@ -124,14 +124,14 @@ extension StudyIndex {
 
     /// How many codings of `code` (or of a sub-code) the study has.
     public func codingCount(covering code: String) throws -> Int {
-        try read { db in try CodingRecord.all().covering(code: code).fetchCount(db) }
+        try read { db in try IndexedCoding.all().covering(code: code).fetchCount(db) }
     }
 
     /// Codes a coder applied at one place: a whole turn (`start` nil) or a span.
     public func codesApplied(by coder: String, transcript: String, turn: Int, start: Int?, end: Int?) throws -> [String] {
         try read { db in
-            try CodingRecord.all().by(coder: coder).in(transcript: transcript)
-                .filter(CodingRecord.Columns.anchorTurn == turn && CodingRecord.Columns.anchorStart == start && CodingRecord.Columns.anchorEnd == end)
+            try IndexedCoding.all().by(coder: coder).in(transcript: transcript)
+                .filter(IndexedCoding.Columns.anchorTurn == turn && IndexedCoding.Columns.anchorStart == start && IndexedCoding.Columns.anchorEnd == end)
                 .fetchAll(db).map(\.code)
         }
     }
@@ -139,9 +139,9 @@ extension StudyIndex {
     /// The lines of a codings file holding `codes` at one place.
     public func codingLines(in file: String, transcript: String, turn: Int, start: Int?, end: Int?, codes: [String]) throws -> [Int] {
         try read { db in
-            try CodingRecord.filter(CodingRecord.Columns.source == file).in(transcript: transcript)
-                .filter(CodingRecord.Columns.anchorTurn == turn && CodingRecord.Columns.anchorStart == start && CodingRecord.Columns.anchorEnd == end)
-                .filter(codes.contains(CodingRecord.Columns.code))
+            try IndexedCoding.filter(IndexedCoding.Columns.source == file).in(transcript: transcript)
+                .filter(IndexedCoding.Columns.anchorTurn == turn && IndexedCoding.Columns.anchorStart == start && IndexedCoding.Columns.anchorEnd == end)
+                .filter(codes.contains(IndexedCoding.Columns.code))
                 .fetchAll(db).map(\.line)
         }
     }
@@ -149,19 +149,19 @@ extension StudyIndex {
     /// Coders with at least one coding, sorted.
     public func coders() throws -> [String] {
         try read { db in
-            try String.fetchAll(db, CodingRecord.select(CodingRecord.Columns.coder).distinct().order(CodingRecord.Columns.coder))
+            try String.fetchAll(db, IndexedCoding.select(IndexedCoding.Columns.coder).distinct().order(IndexedCoding.Columns.coder))
         }
     }
 
     /// Codings in a given anchor state (`reanchored`, `orphaned`), in file order.
-    public func codings(anchoredAs state: String) throws -> [CodingRecord] {
-        try read { db in try CodingRecord.filter(CodingRecord.Columns.anchor == state).inFileOrder().fetchAll(db) }
+    public func codings(anchoredAs state: String) throws -> [IndexedCoding] {
+        try read { db in try IndexedCoding.filter(IndexedCoding.Columns.anchor == state).inFileOrder().fetchAll(db) }
     }
 
     /// Codings whose code no codebook defines, in file order.
-    public func codingsOfUnknownCodes() throws -> [CodingRecord] {
+    public func codingsOfUnknownCodes() throws -> [IndexedCoding] {
         try read { db in
-            try CodingRecord.fetchAll(db, sql: "SELECT * FROM coding WHERE code NOT IN (SELECT id FROM code) ORDER BY source, line")
+            try IndexedCoding.fetchAll(db, sql: "SELECT * FROM coding WHERE code NOT IN (SELECT id FROM code) ORDER BY source, line")
         }
     }
 
@@ -175,7 +175,7 @@ extension StudyIndex {
                     AND a.anchor_start IS NOT NULL AND b.anchor_start IS NOT NULL
                     AND a.anchor_start < b.anchor_end AND b.anchor_start < a.anchor_end
                 ORDER BY a.source, a.line, b.line
-                """).map { OverlappingSpans(coding: try CodingRecord(row: $0), otherLine: $0["other_line"]) }
+                """).map { OverlappingSpans(coding: try IndexedCoding(row: $0), otherLine: $0["other_line"]) }
         }
     }
 

@@ -110,7 +110,7 @@ struct CodeRecord: IndexRecord {
 }
 
 /// A coding as its coder wrote it, and where it is anchored in the transcript as it is now.
-public struct CodingRecord: IndexRecord, Sendable, Equatable {
+public struct IndexedCoding: IndexRecord, Sendable, Equatable {
     public static let databaseTableName = "coding"
     /// The codings file and line that hold it.
     public var source: String
@@ -150,24 +150,24 @@ public struct CodingRecord: IndexRecord, Sendable, Equatable {
     public var isAnchored: Bool { anchor == "exact" || anchor == "reanchored" }
 }
 
-extension DerivableRequest<CodingRecord> {
+extension DerivableRequest<IndexedCoding> {
     /// Codings found in their transcript.
     func anchored() -> Self {
-        filter(["exact", "reanchored"].contains(CodingRecord.Columns.anchor))
+        filter(["exact", "reanchored"].contains(IndexedCoding.Columns.anchor))
     }
 
     /// Codings of `code` or of one of its sub-codes: `Code.covers` in SQL.
     func covering(code: String) -> Self {
         let prefix = Code.coverPrefix(code)
-        return filter(CodingRecord.Columns.code == code
-            || SQL("substr(\(CodingRecord.Columns.code), 1, \(prefix.count)) = \(prefix)"))
+        return filter(IndexedCoding.Columns.code == code
+            || SQL("substr(\(IndexedCoding.Columns.code), 1, \(prefix.count)) = \(prefix)"))
     }
 
-    func by(coder: String) -> Self { filter(CodingRecord.Columns.coder == coder) }
+    func by(coder: String) -> Self { filter(IndexedCoding.Columns.coder == coder) }
 
-    func `in`(transcript: String) -> Self { filter(CodingRecord.Columns.transcript == transcript) }
+    func `in`(transcript: String) -> Self { filter(IndexedCoding.Columns.transcript == transcript) }
 
-    func inFileOrder() -> Self { order(CodingRecord.Columns.source, CodingRecord.Columns.line) }
+    func inFileOrder() -> Self { order(IndexedCoding.Columns.source, IndexedCoding.Columns.line) }
 }
 
 struct PaperRecord: IndexRecord {

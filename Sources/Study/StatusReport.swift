@@ -55,7 +55,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
 extension StudyIndex {
     public func status() throws -> StatusReport {
-        func issue(_ coding: CodingRecord, reason: String?) -> StatusReport.CodingIssue {
+        func issue(_ coding: IndexedCoding, reason: String?) -> StatusReport.CodingIssue {
             let moved = coding.anchorTurn.map { $0 != coding.turn ? " (now turn \($0))" : "" } ?? ""
             return StatusReport.CodingIssue(
                 location: "\(coding.source):\(coding.line)",
