@@ -58,6 +58,16 @@ public enum REFIQDACodebook {
         public var memberCodes: [String]
         public var memberSources: [String]
         public var memberNotes: [String]
+
+        public init(guid: String, name: String, description: String? = nil, memberCodes: [String] = [],
+                    memberSources: [String] = [], memberNotes: [String] = []) {
+            self.guid = guid
+            self.name = name
+            self.description = description
+            self.memberCodes = memberCodes
+            self.memberSources = memberSources
+            self.memberNotes = memberNotes
+        }
     }
 
     /// The codes and sets of a `.qdc` codebook or of a project.
@@ -66,6 +76,12 @@ public enum REFIQDACodebook {
         public var sets: [SetNode]
         /// Whether the document had a `<CodeBook>` at all (a project may have none).
         public var hasCodeBook: Bool
+
+        public init(codes: [Node], sets: [SetNode], hasCodeBook: Bool) {
+            self.codes = codes
+            self.sets = sets
+            self.hasCodeBook = hasCodeBook
+        }
     }
 
     // MARK: Import

@@ -22,6 +22,7 @@ public struct TriangulateCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, StatusCommand.self, TranscriptCommand.self, CodebookCommand.self, CodeCommand.self, TagCommand.self, UntagCommand.self,
             ExcerptsCommand.self, AnalyzeCommand.self, AgreementCommand.self, PaperCommand.self, ClaimCommand.self, DatasetCommand.self, MatrixCommand.self,
+            ProjectCommand.self,
         ])
 
     public init() {}
