@@ -104,3 +104,30 @@ final class REFIProjectWriterTests: XCTestCase {
         XCTAssertEqual(reread.turns.map(\.text), transcripts[0].turns.map(\.text))
     }
 }
+
+/// The demo study at the repository root, exported, validates against the REFI-QDA schema.
+final class DemoStudyExportTests: XCTestCase {
+    func testDemoStudyExportValidates() throws {
+        let root = TestPaths.repositoryRoot
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let participants = try ParticipantsFile.read(root.appendingPathComponent("corpus/participants.csv"), displayPath: "participants.csv")
+        func files(_ path: String) throws -> [URL] {
+            try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(path).path).sorted()
+                .map { root.appendingPathComponent(path).appendingPathComponent($0) }
+        }
+        let content = REFIProjectWriter.Content(
+            name: "Demo",
+            codebooks: try files("codebooks").map { try Codebook.read($0, displayPath: $0.lastPathComponent) },
+            transcripts: try files("corpus/transcripts").map {
+                try TranscriptReader.read($0, displayPath: $0.lastPathComponent, interviewerNames: ["Interviewer"],
+                                          knownSpeakers: Set(participants.compactMap(\.pseudonym)))
+            },
+            codings: try files("corpus/codings").flatMap { try CodingFile.read($0, displayPath: $0.lastPathComponent) },
+            participants: participants, memos: [])
+        let url = folder.appendingPathComponent("demo.qdpx")
+        XCTAssertEqual(try REFIProjectWriter.write(content, to: url), [])
+        let xml = try Archives.member("project.qde", of: url)
+        if let errors = try Archives.schemaErrors(xml, in: folder) { XCTFail(errors) }
+        XCTAssertEqual(String(decoding: xml, as: UTF8.self).components(separatedBy: "<Coding ").count - 1, content.codings.count)
+    }
+}
