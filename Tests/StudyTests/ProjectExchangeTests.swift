@@ -85,3 +85,17 @@ final class ProjectExchangeTests: XCTestCase {
         XCTAssertEqual(try snapshot(root), before)
     }
 }
+
+final class CodebookDialectExchangeTests: XCTestCase {
+    /// ATLAS.ti 8.4 names its member `Project.qde`; `codebook import` finds it and keeps the sets.
+    func testATLASCodebookImportsWithItsSets() throws {
+        let project = try TestPaths.sharedData("qda/atlasti-8-standard-project/TestProject.qdpx")
+        let fixture = try StudyFixture(self)
+        let result = try CodebookExchange(study: try fixture.study).importCodebook(project, as: "atlas", replacing: false)
+        XCTAssertEqual(result.codes, 14)
+        let book = try Codebook.read(fixture.root.appendingPathComponent("codebooks/atlas.yaml"), displayPath: "atlas.yaml")
+        XCTAssertEqual(book.sets.count, 16)
+        XCTAssertEqual(book.codes.first { $0.name == "Coke::diet Coke" }?.color, "#966450")
+        XCTAssertTrue(try CodebookExchange(study: try fixture.study).exportCodebook().contains("<Set guid=\"45280FA0-43D0-4890-8B2B-456B84EB4A25\" name=\"Breakfast food\">"))
+    }
+}
