@@ -99,7 +99,9 @@ public enum REFIQDACodebook {
     public static func read(_ data: Data, file: String) throws -> Exchange {
         try refuseDocumentType(data, file: file)
         let delegate = ParserDelegate()
-        let parser = XMLParser(data: data)
+        // A stream, not `XMLParser(data:)`: on Linux the latter fails at the end of documents
+        // of some megabytes (a 50,000-coding project), the stream reads them whole.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = delegate
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false

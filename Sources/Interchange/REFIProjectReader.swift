@@ -48,7 +48,9 @@ public enum REFIProjectReader {
             throw InterchangeError.malformed(location: error.location ?? SourceLocation(file: file), expected: "REFI-QDA project XML", found: error.message)
         }
         let delegate = ProjectDelegate()
-        let parser = XMLParser(data: data)
+        // A stream, not `XMLParser(data:)`: on Linux the latter fails at the end of documents
+        // of some megabytes (a 50,000-coding project), the stream reads them whole.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = delegate
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false

@@ -99,3 +99,30 @@ final class CodebookDialectExchangeTests: XCTestCase {
         XCTAssertTrue(try CodebookExchange(study: try fixture.study).exportCodebook().contains("<Set guid=\"45280FA0-43D0-4890-8B2B-456B84EB4A25\" name=\"Breakfast food\">"))
     }
 }
+
+final class ProjectCommandTests: XCTestCase {
+    func testProjectCommandsHaveHelpWithAnExample() throws {
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        for command in [["project", "import"], ["project", "export"]] {
+            let output = try CLI.run(command + ["--help"], in: folder)
+            XCTAssertEqual(output.status, 0)
+            XCTAssertTrue(output.stdout.contains("triangulate \(command.joined(separator: " "))") && output.stdout.contains("Example"), output.stdout)
+        }
+    }
+
+    /// `project import --format json` prints the report; a broken archive fails with exit 1 and
+    /// changes nothing.
+    func testImportPrintsTheReportAndFailsCleanly() throws {
+        let project = try TestPaths.sharedData("qda/atlasti-8-standard-project/TestProject.qdpx")
+        let fixture = try StudyFixture(self)
+        let output = try CLI.run(["project", "import", project.path, "--format", "json", "--prefix", "atlas"], in: fixture.root)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.hasPrefix("{\"source\":\"TestProject.qdpx\",\"kinds\":["), output.stdout)
+        XCTAssertTrue(output.stdout.contains("{\"kind\":\"codes\",\"found\":14,\"imported\":14"), output.stdout)
+        let broken = fixture.root.deletingLastPathComponent().appendingPathComponent("broken.qdpx")
+        try Data("PK not really".utf8).write(to: broken)
+        let failed = try CLI.run(["project", "import", broken.path], in: fixture.root)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("does not open as one"), failed.stderr)
+    }
+}
