@@ -51,8 +51,9 @@ public struct ProjectExchange {
             let target = study.layout.codingFile(for: coder)
             var text = (try? TextFile.read(target)) ?? ""
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+            // The lines are written from checked Coding values (turn from 1, start before end), so
+            // they are not parsed again here; the index reads them next.
             text += codings.map { $0.jsonLine + "\n" }.joined()
-            _ = try CodingFile.parse(text, file: study.relativePath(target))
             writes.append((target, Data(text.utf8)))
         }
         if !plan.participants.isEmpty {
