@@ -28,11 +28,11 @@ let package = Package(
     targets: [
         .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
         .target(name: "TriangulateCLI", dependencies: [
-            "Study", "Project", "Index", "Core", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Study", "Project", "Index", "Core", "Transcripts", "Coding", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Study", dependencies: [
-            "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Coding", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Coding", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             "Prioritization",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
@@ -50,6 +50,9 @@ let package = Package(
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
         .target(name: "Coding", dependencies: ["Core", "YAMLSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Literature", dependencies: ["Core", "Prioritization", "Statistics"]),
+        .target(name: "Interchange", dependencies: [
+            "Core", "Coding", "Transcripts", "Datasets", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Prioritization"),
@@ -73,6 +76,10 @@ let package = Package(
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "CodingTests", dependencies: ["Coding", "TestSupport"]),
+        .testTarget(name: "InterchangeTests", dependencies: [
+            "Interchange", "Coding", "Transcripts", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: [

@@ -17,14 +17,17 @@ public struct CodebookExchange {
     /// - Returns: the path written and the number of codes.
     public func importCodebook(_ source: URL, as name: String?, replacing: Bool) throws -> (path: String, codes: Int) {
         let data = try Self.codebookXML(source)
-        let nodes = try REFIQDACodebook.parse(data, file: source.lastPathComponent)
+        let exchange = try REFIQDACodebook.read(data, file: source.lastPathComponent)
+        guard exchange.hasCodeBook else {
+            throw CodingError("expected a REFI-QDA <CodeBook> element, found none", at: SourceLocation(file: source.lastPathComponent))
+        }
         let fileName = (name ?? source.deletingPathExtension().lastPathComponent) + (name?.hasSuffix(".yaml") == true ? "" : ".yaml")
         let target = study.layout.codebooks.appendingPathComponent(fileName)
         return try study.withLock {
             if FileManager.default.fileExists(atPath: target.path) && !replacing {
                 throw StudyError.invalid("\(study.relativePath(target)) exists; pass --replace, or --as another name", at: nil)
             }
-            let yaml = REFIQDACodebook.yaml(for: nodes, name: source.deletingPathExtension().lastPathComponent)
+            let yaml = REFIQDACodebook.yaml(for: exchange.codes, sets: exchange.sets, name: source.deletingPathExtension().lastPathComponent)
             let book = try Codebook.parse(yaml, file: study.relativePath(target))
             let (index, _) = try StudyIndex.open(study)
             let others = try index.codes(definedOutside: study.relativePath(target)).map(\.id)
@@ -41,8 +44,8 @@ public struct CodebookExchange {
     public func exportCodebook() throws -> String {
         let (index, _) = try StudyIndex.open(study)
         let paths = try index.paths(of: .codebook)
-        let codes = try paths.flatMap { try Codebook.read(study.resolve($0), displayPath: $0).codes }
-        return REFIQDACodebook.export(codes, origin: "Triangulate \(TriangulateVersion.current)")
+        let books = try paths.map { try Codebook.read(study.resolve($0), displayPath: $0) }
+        return REFIQDACodebook.export(books.flatMap(\.codes), sets: books.flatMap(\.sets), origin: "Triangulate \(TriangulateVersion.current)")
     }
 
     static func codebookXML(_ source: URL) throws -> Data {
@@ -56,7 +59,8 @@ public struct CodebookExchange {
             do { archive = try Archive(url: source, accessMode: .read) } catch {
                 throw FileError.cannotRead(path: source.path, reason: "expected a REFI-QDA project (a zip archive), found a file that does not open as one")
             }
-            guard let entry = archive["project.qde"] else {
+            // Member names are matched without regard to case: ATLAS.ti writes `Project.qde`.
+            guard let entry = archive.first(where: { $0.path.lowercased() == "project.qde" }) else {
                 throw FileError.cannotRead(path: source.path, reason: "expected project.qde inside the .qdpx archive, found none")
             }
             var data = Data()

@@ -24,6 +24,7 @@ public struct TriangulateCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, StatusCommand.self, TranscriptCommand.self, CodebookCommand.self, CodeCommand.self, TagCommand.self, UntagCommand.self,
             ExcerptsCommand.self, AnalyzeCommand.self, AgreementCommand.self, PaperCommand.self, ClaimCommand.self, DatasetCommand.self, MatrixCommand.self, TestCommand.self, ReportCommand.self,
+            ProjectCommand.self,
         ])
 
     public init() {}

@@ -85,3 +85,128 @@ final class REFIQDACodebookTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, message)
     }
 }
+
+/// Colours, grouping codes, descriptions and sets survive the exchange, in each tool's dialect.
+final class REFIQDACodebookDetailTests: XCTestCase {
+    /// A MAXQDA-style codebook (nested codes, uppercase colours, sets inside the codebook),
+    /// written from the REFI-QDA 1.5 codebook specification.
+    let maxqda = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 2020 (Release 20.0.8)">
+          <Codes>
+            <Code guid="0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A01" name="Barriers" isCodable="false" color="#FF0000">
+              <Description>Groups what stands in the way.</Description>
+              <Code guid="0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A02" name="Cost" isCodable="true" color="#00FF00"/>
+              <Code guid="0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A03" name="Знание" isCodable="true"/>
+            </Code>
+          </Codes>
+          <Sets>
+            <Set guid="0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A10" name="Economic">
+              <Description>Money matters</Description>
+              <MemberCode targetGUID="0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A02"/>
+            </Set>
+          </Sets>
+        </CodeBook>
+        """
+
+    func testMAXQDADialectKeepsColoursGroupingAndSets() throws {
+        let exchange = try REFIQDACodebook.read(Data(maxqda.utf8), file: "m.qdc")
+        let book = try Codebook.parse(REFIQDACodebook.yaml(for: exchange.codes, sets: exchange.sets, name: "m"), file: "m.yaml")
+        XCTAssertEqual(book.codes.map(\.id), ["barriers", "barriers/cost", "barriers/znanie"], "a Cyrillic name is transliterated")
+        XCTAssertEqual(book.codes[2].name, "Знание")
+        XCTAssertFalse(book.codes[0].codable)
+        XCTAssertEqual(book.codes[0].color, "#FF0000")
+        XCTAssertEqual(book.codes[0].definition, "Groups what stands in the way.")
+        XCTAssertEqual(book.sets, [CodeSet(name: "Economic", guid: "0B5D5A3C-5B0A-4A8D-9E27-6B1B1B7D0A10", description: "Money matters",
+                                           codes: ["barriers/cost"])])
+        let exported = REFIQDACodebook.export(book.codes, sets: book.sets, origin: "t")
+        XCTAssertTrue(exported.contains("isCodable=\"false\" color=\"#FF0000\""), exported)
+        let again = try REFIQDACodebook.read(Data(exported.utf8), file: "again.qdc")
+        XCTAssertEqual(again.codes, exchange.codes, "codes, colours and descriptions survive export and import")
+        XCTAssertEqual(again.sets.map(\.memberCodes), exchange.sets.map(\.memberCodes))
+    }
+
+    /// ATLAS.ti 8.4's dialect (flat codes, uppercase GUIDs, `Parent::child` names, sets in the
+    /// project after the codebook); an excerpt of the real export in ../shared.
+    func testATLASDialectSetsAndFlatNames() throws {
+        let xml = """
+            <?xml version="1.0" encoding="utf-8" standalone="yes"?>
+            <Project xmlns="urn:QDA-XML:project:1.0" name="p">
+              <CodeBook><Codes>
+                <Code color="#966450" isCodable="true" name="Coke::diet Coke" guid="D299EFAE-5779-46DC-9827-A3D1A5D544BC"><Description>non sucré</Description></Code>
+                <Code guid="C3C7D437-6932-4B14-A55D-30B7F811BBF3" name="milk" isCodable="true"/>
+              </Codes></CodeBook>
+              <Sets>
+                <Set guid="45280FA0-43D0-4890-8B2B-456B84EB4A25" name="Breakfast food">
+                  <MemberCode targetGUID="C3C7D437-6932-4B14-A55D-30B7F811BBF3"/>
+                  <MemberSource targetGUID="17FB9CB8-7858-4291-A162-65424B9942EC"/>
+                </Set>
+                <Set guid="322EDFE7-C248-49CE-A094-477E02CB7177" name="&lt;3"/>
+              </Sets>
+            </Project>
+            """
+        let exchange = try REFIQDACodebook.read(Data(xml.utf8), file: "Project.qde")
+        let book = try Codebook.parse(REFIQDACodebook.yaml(for: exchange.codes, sets: exchange.sets, name: "a"), file: "a.yaml")
+        XCTAssertEqual(book.codes.map(\.id), ["coke-diet-coke", "milk"])
+        XCTAssertEqual(book.codes[0].name, "Coke::diet Coke")
+        XCTAssertEqual(book.codes[0].color, "#966450")
+        XCTAssertEqual(book.sets.map(\.name), ["Breakfast food", "<3"])
+        XCTAssertEqual(book.sets[0].codes, ["milk"])
+        XCTAssertEqual(book.sets[0].refi["member-sources"], ["17FB9CB8-7858-4291-A162-65424B9942EC"], "a source member is kept, not dropped")
+    }
+
+    func testYAMLModelsColourCodableSetsAndExtensions() throws {
+        let text = """
+            name: x
+            codes:
+              - id: group
+                name: Group
+                color: "#A0B0C0"
+                codable: false
+                x-refi:
+                  note-refs: [n1, n2]
+                codes:
+                  - id: leaf
+            sets:
+              - name: Some
+                codes: [group/leaf]
+            """
+        let book = try Codebook.parse(text, file: "x.yaml")
+        XCTAssertEqual(book.codes[0].refi, ["note-refs": ["n1", "n2"]])
+        XCTAssertEqual(try Codebook.parse(book.yamlText(), file: "x.yaml").codes, try Codebook.parse(book.yamlText(), file: "x.yaml").codes)
+        let reread = try Codebook.parse(book.yamlText(), file: "x.yaml")
+        XCTAssertEqual(reread.codes.map(\.id), book.codes.map(\.id))
+        XCTAssertEqual(reread.codes.map(\.codable), [false, true])
+        XCTAssertEqual(reread.codes[0].color, "#A0B0C0")
+        XCTAssertEqual(reread.sets, book.sets)
+        XCTAssertTrue(REFIQDACodebook.export(book.codes, origin: "t").contains("<NoteRef targetGUID=\"n1\" />"))
+        XCTAssertThrowsError(try Codebook.parse("codes:\n  - id: a\n    color: red\n", file: "c.yaml")) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix("c.yaml:3:12: expected a colour as #RRGGBB, found 'red'"), "\(error)")
+        }
+        XCTAssertThrowsError(try Codebook.parse("codes:\n  - id: a\nsets:\n  - name: s\n    codes: [b]\n", file: "c.yaml")) { error in
+            XCTAssertTrue(String(describing: error).contains("set member 'b' is not a code of this codebook"), "\(error)")
+        }
+    }
+
+    func testDocumentTypeIsRefusedAndEntitiesNeverResolved() {
+        let xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE CodeBook [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+            <CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="a" name="&secret;" isCodable="true"/></Codes></CodeBook>
+            """
+        XCTAssertThrowsError(try REFIQDACodebook.read(Data(xxe.utf8), file: "x.qdc")) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix("x.qdc:2: expected REFI-QDA XML without a document type"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("never resolved"), "\(error)")
+        }
+    }
+
+    func testProjectExportKeepsIdsThatNamesWouldNotGive() throws {
+        let book = try Codebook.parse("codes:\n  - id: selection\n    name: Model selection\n  - id: trust\n    name: Trust\n", file: "r.yaml")
+        let xml = "<CodeBook>" + REFIQDACodebook.codesElement(book.codes, depth: 1, keepIds: true) + "</CodeBook>"
+        XCTAssertTrue(xml.contains("Triangulate id: selection"))
+        XCTAssertFalse(xml.contains("Triangulate id: trust"), "an id the name gives anyway needs no line")
+        let nodes = try REFIQDACodebook.parse(Data(xml.utf8), file: "p.qde")
+        XCTAssertEqual(REFIQDACodebook.codes(from: nodes).codes.map(\.id), ["selection", "trust"])
+        XCTAssertNil(REFIQDACodebook.codes(from: nodes).codes[0].definition)
+    }
+}

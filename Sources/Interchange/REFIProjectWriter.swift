@@ -1,0 +1,185 @@
+import Coding
+import Core
+import Foundation
+import Transcripts
+
+/// Writes a study as a REFI-QDA 1.5 project (`.qdpx`) that validates against Project-mrt2019.xsd.
+///
+/// Each transcript becomes a `TextSource` whose plain text (in `Sources/`) is the transcript as
+/// Triangulate writes it — the preamble, then one `Speaker: words` line per turn — so that a
+/// coding's turn and span become `startPosition`/`endPosition` in code points of that text, as
+/// the specification counts them, and `project import` reads the same turns back. GUIDs are
+/// derived from ids (SHA-256), so the same study always exports the same bytes.
+public enum REFIProjectWriter {
+    /// What a study holds that a project can carry.
+    public struct Content: Sendable {
+        public var name: String
+        public var codebooks: [Codebook]
+        public var transcripts: [Transcript]
+        public var codings: [Coding]
+        public var participants: [Participant]
+        public var memos: [(name: String, text: String)]
+
+        public init(name: String, codebooks: [Codebook], transcripts: [Transcript], codings: [Coding],
+                    participants: [Participant], memos: [(name: String, text: String)]) {
+            self.name = name
+            self.codebooks = codebooks
+            self.transcripts = transcripts
+            self.codings = codings
+            self.participants = participants
+            self.memos = memos
+        }
+    }
+
+    /// Writes the archive; returns a line for each thing that could not be exported.
+    @discardableResult
+    public static func write(_ content: Content, to url: URL) throws -> [String] {
+        let (xml, texts, warnings) = document(content)
+        var members = [ArchiveMember(path: "project.qde", data: Data(xml.utf8))]
+        for (name, text) in texts { members.append(ArchiveMember(path: "Sources/\(name)", data: Data(text.utf8))) }
+        try writeArchive(members, to: url)
+        return warnings
+    }
+
+    /// The plain text of a transcript as exported, with where each turn's words begin (in code points).
+    public static func plainText(of transcript: Transcript) -> (text: String, turnStarts: [Int]) {
+        var out = ""
+        var count = 0
+        var starts: [Int] = []
+        func add(_ piece: String) {
+            out += piece
+            count += piece.unicodeScalars.count
+        }
+        if !transcript.preamble.isEmpty { add(transcript.preamble + "\n\n") }
+        for turn in transcript.turns {
+            if let start = turn.start {
+                let whole = Int(start.rounded(.down))
+                add(String(format: "[%02d:%02d:%02d] ", whole / 3600, (whole / 60) % 60, whole % 60))
+            }
+            add("\(turn.speaker): ")
+            starts.append(count)
+            add(turn.text + "\n")
+        }
+        return (out, starts)
+    }
+
+    static func guid(_ namespace: String, _ key: String) -> String {
+        REFIQDACodebook.derivedGUID(namespace: namespace, key)
+    }
+
+    static func isDateTime(_ text: String) -> Bool {
+        text.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"#, options: .regularExpression) != nil
+    }
+
+    static func document(_ content: Content) -> (xml: String, texts: [(String, String)], warnings: [String]) {
+        let esc = REFIQDACodebook.escape
+        var warnings: [String] = []
+        let codes = content.codebooks.flatMap(\.codes)
+        let codeGUIDs = Dictionary(codes.map { ($0.id, REFIQDACodebook.guid(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let coders = Array(Set(content.codings.map(\.coder))).sorted()
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        xml += "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"\(esc(content.name))\" origin=\"Triangulate\">\n"
+        if !coders.isEmpty {
+            xml += "  <Users>\n"
+            for coder in coders { xml += "    <User guid=\"\(guid("user", coder))\" name=\"\(esc(coder))\" />\n" }
+            xml += "  </Users>\n"
+        }
+        if !codes.isEmpty {
+            xml += "  <CodeBook>\n" + REFIQDACodebook.codesElement(codes, depth: 2, keepIds: true) + "  </CodeBook>\n"
+        }
+        var variables: [String] = []
+        if content.participants.contains(where: { $0.pseudonym != nil }) { variables.append("pseudonym") }
+        for participant in content.participants { for attribute in participant.attributes where !variables.contains(attribute.name) { variables.append(attribute.name) } }
+        if !variables.isEmpty {
+            xml += "  <Variables>\n"
+            for name in variables { xml += "    <Variable guid=\"\(guid("variable", name))\" name=\"\(esc(name))\" typeOfVariable=\"Text\" />\n" }
+            xml += "  </Variables>\n"
+        }
+        let transcriptIds = Set(content.transcripts.map(\.id))
+        if !content.participants.isEmpty {
+            xml += "  <Cases>\n"
+            for participant in content.participants {
+                xml += "    <Case guid=\"\(guid("case", participant.id))\" name=\"\(esc(participant.id))\">\n"
+                var values: [(String, String)] = participant.pseudonym.map { [("pseudonym", $0)] } ?? []
+                values += participant.attributes.map { ($0.name, $0.value) }
+                for (name, value) in values where !value.isEmpty {
+                    xml += "      <VariableValue><VariableRef targetGUID=\"\(guid("variable", name))\" /><TextValue>\(esc(value))</TextValue></VariableValue>\n"
+                }
+                if transcriptIds.contains(participant.id) { xml += "      <SourceRef targetGUID=\"\(guid("source", participant.id))\" />\n" }
+                xml += "    </Case>\n"
+            }
+            xml += "  </Cases>\n"
+        }
+        var texts: [(String, String)] = []
+        var notes: [(guid: String, name: String, text: String)] = []
+        let codingsByTranscript = Dictionary(grouping: content.codings, by: \.transcript)
+        for id in Set(codingsByTranscript.keys).subtracting(transcriptIds).sorted() {
+            warnings.append("\(codingsByTranscript[id]?.count ?? 0) coding(s) of transcript \(id), which the study does not have, were not exported")
+        }
+        if !content.transcripts.isEmpty {
+            xml += "  <Sources>\n"
+            for transcript in content.transcripts {
+                let sourceGUID = guid("source", transcript.id)
+                let (text, starts) = plainText(of: transcript)
+                texts.append(("\(sourceGUID).txt", text))
+                xml += "    <TextSource guid=\"\(sourceGUID)\" name=\"\(esc(transcript.id))\" plainTextPath=\"internal://\(sourceGUID).txt\">\n"
+                let turns = Dictionary(uniqueKeysWithValues: transcript.turns.map { ($0.number, $0.text) })
+                var selections: [String: (start: Int, end: Int, codings: [Coding])] = [:]
+                var order: [String] = []
+                for coding in codingsByTranscript[transcript.id] ?? [] {
+                    let anchor = Anchoring.resolve(coding, in: turns)
+                    guard let turn = anchor.turn, let index = transcript.turns.firstIndex(where: { $0.number == turn }) else {
+                        warnings.append("\(coding.location): a coding of \(coding.code) could not be placed and was not exported")
+                        continue
+                    }
+                    var span: (Int, Int) = (0, transcript.turns[index].text.unicodeScalars.count)
+                    switch anchor {
+                    case .exact(_, let start?, let end?), .reanchored(_, let start?, let end?): span = (start, end)
+                    default: break
+                    }
+                    let start = starts[index] + span.0, end = starts[index] + span.1
+                    let key = "\(start)-\(end)"
+                    if selections[key] == nil { order.append(key); selections[key] = (start, end, []) }
+                    selections[key]?.codings.append(coding)
+                }
+                for key in order.sorted(by: { (selections[$0]?.start ?? 0, selections[$0]?.end ?? 0) < (selections[$1]?.start ?? 0, selections[$1]?.end ?? 0) }) {
+                    guard let selection = selections[key] else { continue }
+                    xml += "      <PlainTextSelection guid=\"\(guid("selection", "\(transcript.id)|\(key)"))\" startPosition=\"\(selection.start)\" endPosition=\"\(selection.end)\">\n"
+                    for coding in selection.codings {
+                        guard let codeGUID = codeGUIDs[coding.code] else {
+                            warnings.append("\(coding.location): code '\(coding.code)' is in no codebook; that coding was not exported")
+                            continue
+                        }
+                        let codingGUID = guid("coding", coding.jsonLine)
+                        xml += "        <Coding guid=\"\(codingGUID)\" creatingUser=\"\(guid("user", coding.coder))\""
+                        if let at = coding.at, isDateTime(at) { xml += " creationDateTime=\"\(esc(at))\"" }
+                        xml += ">\n          <CodeRef targetGUID=\"\(codeGUID)\" />\n"
+                        if let memo = coding.memo {
+                            let noteGUID = guid("memo", coding.jsonLine)
+                            notes.append((noteGUID, "Memo on \(coding.code) in \(transcript.id), turn \(coding.turn)", memo))
+                            xml += "          <NoteRef targetGUID=\"\(noteGUID)\" />\n"
+                        }
+                        xml += "        </Coding>\n"
+                    }
+                    xml += "      </PlainTextSelection>\n"
+                }
+                xml += "    </TextSource>\n"
+            }
+            xml += "  </Sources>\n"
+        }
+        for memo in content.memos { notes.append((guid("note", memo.name), memo.name, memo.text)) }
+        if !notes.isEmpty {
+            xml += "  <Notes>\n"
+            for note in notes {
+                xml += "    <Note guid=\"\(note.guid)\" name=\"\(esc(note.name))\"><PlainTextContent>\(esc(note.text))</PlainTextContent></Note>\n"
+            }
+            xml += "  </Notes>\n"
+        }
+        let sets = content.codebooks.flatMap(\.sets)
+        if !sets.isEmpty {
+            xml += "  <Sets>\n" + REFIQDACodebook.setElements(sets, codes: codes, depth: 2, memberSources: { _ in [] }) + "  </Sets>\n"
+        }
+        xml += "</Project>\n"
+        return (xml, texts, warnings)
+    }
+}
