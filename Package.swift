@@ -50,6 +50,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: hotPath),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "PostgresDatasets", dependencies: [
+            "Core", "Datasets", "CLibPQ", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Statistics"),
         .target(name: "Reports"),
 
@@ -63,6 +67,7 @@ let package = Package(
         .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "PostgresDatasetsTests", dependencies: ["PostgresDatasets", "Datasets", "Claims", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
                     exclude: ["make_reference.py", "tfidf_reference.json"]),
