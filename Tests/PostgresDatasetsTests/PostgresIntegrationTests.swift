@@ -142,14 +142,15 @@ final class PostgresIntegrationTests: XCTestCase {
         let server = try PostgresTestServer(for: self)
         let loaded = try loadDemo(server)
         let connection = try PostgresDataset(manifest: loaded, studyRoot: DemoFiles.root).open()
+        let superuser = try XCTUnwrap(try server.run("SELECT current_user::text").text(0, 0))
         let attacks = [
             "INSERT INTO models VALUES (1, 1, 2020)",
             "WITH gone AS (DELETE FROM models RETURNING 1) SELECT COUNT(*) FROM gone",
             "COPY (SELECT 1) TO PROGRAM 'touch /tmp/triangulate-pwned'",
-            "SET ROLE postgres",
-            "SET SESSION AUTHORIZATION postgres",
-            "SELECT set_config('role', 'postgres', false)",
-            "SELECT set_config('session_authorization', 'postgres', false)",
+            "SET ROLE \(superuser)",
+            "SET SESSION AUTHORIZATION \(superuser)",
+            "SELECT set_config('role', '\(superuser)', false)",
+            "SELECT set_config('session_authorization', '\(superuser)', false)",
             "SELECT set_config('transaction_read_only', 'off', false)",
             "SELECT 1; DROP TABLE models",
             "SELECT pg_read_file('/etc/passwd')",
