@@ -64,6 +64,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: hotPath),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "PostgresDatasets", dependencies: [
+            "Core", "Datasets", "CLibPQ", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Statistics"),
         .target(name: "Reports", dependencies: ["Core"]),
 
@@ -85,6 +89,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: [
             "Datasets", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Reference"]),
+        .testTarget(name: "PostgresDatasetsTests", dependencies: ["PostgresDatasets", "Datasets", "Claims", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
                     exclude: ["make_reference.py", "tfidf_reference.json"]),

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Benchmark (e): `triangulate dataset import … --into postgres` of a 10M-row CSV, with peak memory.
+
+Usage: python3 Benchmarks/postgres_import_benchmark.py PATH/TO/triangulate \
+           [--rows N] [--connection "host=… dbname=… user=…"] [--schema bench]
+
+The connection defaults to $TRIANGULATE_TEST_POSTGRES (the password from PGPASSWORD, PGPASSFILE or
+~/.pgpass); the role must be allowed to create the schema. Generates a 10-column CSV of model
+metadata (fixed seeds, in 1M-row chunks so the generator itself stays small), then times the load
+at a tenth of the rows and at all of them, printing the wall-clock time and the peak resident
+memory of the triangulate process (its VmHWM, Linux): memory must not grow with the rows.
+For comparison it times psql's `\\copy` of the same file into a table declared with the same
+types (no checks, no type inference, no SHA-256). Drops the schema at the end; asserts nothing.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from generate import model_metadata  # noqa: E402
+
+TYPED_TABLE = """CREATE TABLE {schema}.copied (model_id TEXT COLLATE "C", author TEXT COLLATE "C", task TEXT COLLATE "C",
+library TEXT COLLATE "C", downloads BIGINT, likes BIGINT, has_card TEXT COLLATE "C", created_year BIGINT, size_mb DOUBLE PRECISION,
+license TEXT COLLATE "C")"""
+
+
+def write_csv(path, rows):
+    chunk = 1_000_000
+    written = 0
+    index = 0
+    while written < rows:
+        count = min(chunk, rows - written)
+        frame = model_metadata(count, seed=20240601 + index)
+        frame.to_csv(path, index=False, header=(index == 0), mode="w" if index == 0 else "a")
+        written += count
+        index += 1
+
+
+def run_measured(command, cwd=None):
+    """Runs a command; returns (seconds, peak RSS in MB) of that program alone.
+
+    The peak is the kernel's high-water mark (VmHWM) of the process, read from /proc while it runs:
+    it starts at exec, whereas ru_maxrss of a forked child also counts this Python process's pages
+    from before the exec (the generated DataFrame), which would hide the program's own figure.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    peak_kb = 0
+    status_path = f"/proc/{process.pid}/status"
+    while process.poll() is None:
+        try:
+            with open(status_path) as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"{command[0]} failed with status {process.returncode}")
+    return seconds, peak_kb / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("triangulate", help="the triangulate executable (a release build)")
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--connection", default=os.environ.get("TRIANGULATE_TEST_POSTGRES"))
+    parser.add_argument("--schema", default="triangulate_bench")
+    args = parser.parse_args()
+    if not args.connection:
+        sys.exit("give --connection or set TRIANGULATE_TEST_POSTGRES")
+    binary = os.path.abspath(args.triangulate)
+    psql = shutil.which("psql") or sys.exit("psql is not on PATH")
+
+    def sql(statement):
+        subprocess.run([psql, args.connection, "-v", "ON_ERROR_STOP=1", "-qc", statement], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    with tempfile.TemporaryDirectory(prefix="triangulate-pg-bench-") as work:
+        study = os.path.join(work, "study")
+        subprocess.run([binary, "init", study], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sizes = sorted({max(1, args.rows // 10), args.rows})
+        try:
+            for rows in sizes:
+                data = os.path.join(study, f"models_{rows}.csv")
+                write_csv(data, rows)
+                megabytes = os.path.getsize(data) / 1e6
+                sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
+                seconds, peak = run_measured([binary, "dataset", "import", f"bench{rows}", os.path.basename(data),
+                                              "--table", "models", "--into", "postgres",
+                                              "--connection", args.connection, "--schema", args.schema], cwd=study)
+                sql(TYPED_TABLE.format(schema=args.schema))
+                start = time.perf_counter()
+                sql(f"\\copy {args.schema}.copied FROM '{data}' CSV HEADER")
+                copy_seconds = time.perf_counter() - start
+                print(f"{rows:>11,} rows ({megabytes:,.0f} MB): triangulate {seconds:6.1f} s, peak RSS {peak:6.1f} MB; "
+                      f"psql \\copy {copy_seconds:6.1f} s ({seconds / copy_seconds:.2f}x)")
+                os.remove(data)
+        finally:
+            sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
