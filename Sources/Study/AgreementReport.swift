@@ -18,6 +18,14 @@ public struct AgreementReport {
         public var percent: Double?
         public var kappa: AgreementResult?
         public var alpha: Double?
+        /// Krippendorff's alpha with its standard error and interval.
+        public var alphaResult: AgreementResult?
+        /// Gwet's AC1: robust to a rare code, where kappa collapses although coders agree.
+        public var ac1: AgreementResult?
+        /// PABAK (Brennan–Prediger for two categories), for two coders.
+        public var pabak: AgreementResult?
+        /// Cohen's kappa for every pair of coders, when there are three or more.
+        public var pairwise: [PairwiseAgreement] = []
         public var problems: [String]
     }
 
@@ -51,10 +59,13 @@ public struct AgreementReport {
         let selected = code.map { selected in codes.filter { Code.covers(selected, $0) } } ?? codes
         var report = AgreementReport(coders: coders, unit: unit, rows: [], disagreements: [])
         var pooled: [[String?]: Int] = [:]
+        // "overall" pools the leaf codes only: a parent's decisions are its children's again, and
+        // pooling both would count every sub-code decision twice (docs/statistics.md).
+        let leaves = Set(selected.filter { id in !codes.contains { $0 != id && Code.covers(id, $0) } })
         for id in selected {
             let ratings = units.ratings(for: id, unit: unit)
             let compressed = Self.compress(ratings.ratings, weights: ratings.weights)
-            for (vector, weight) in compressed { pooled[vector, default: 0] += weight }
+            if leaves.contains(id) { for (vector, weight) in compressed { pooled[vector, default: 0] += weight } }
             report.rows.append(Self.row(id, Self.table(coders: ratings.coders, compressed)))
             report.disagreements += units.disagreements(for: id, unit: unit).map { (id, $0) }
         }
@@ -88,26 +99,60 @@ public struct AgreementReport {
         }
         row.percent = attempt { try Agreement.percentAgreement(table).value }
         row.kappa = attempt { table.coders.count == 2 ? try Agreement.cohensKappa(table) : try Agreement.fleissKappa(table) }
-        row.alpha = attempt { try Agreement.krippendorffAlpha(table).value }
+        row.alphaResult = attempt { try Agreement.krippendorffAlpha(table) }
+        row.alpha = row.alphaResult?.value
+        row.ac1 = attempt { try Agreement.gwetAC1(table, categories: 2) }
+        if table.coders.count == 2 {
+            row.pabak = attempt { try Agreement.brennanPrediger(table, categories: 2) }
+        } else {
+            row.pairwise = attempt { try Agreement.pairwiseCohensKappa(table) } ?? []
+        }
         return row
     }
 
     public var table: ReportTable {
         let kappaName = coders.count == 2 ? "Cohen's kappa" : "Fleiss' kappa"
+        func estimate(_ result: AgreementResult?) -> Cell {
+            guard let result else { return .empty }
+            guard let interval = result.interval else { return .number(result.value, digits: 3) }
+            return Cell(text: String(format: "%.3f [%.3f, %.3f]", result.value, interval.lower, interval.upper),
+                        value: .object(["value": .number(result.value), "lower": .number(interval.lower), "upper": .number(interval.upper),
+                                        "standard_error": result.standardError.map(CellValue.number) ?? .null]))
+        }
+        var columns = [Column(key: "code", header: "Code"), Column(key: "units", header: "Units", alignment: .right),
+                       Column(key: "percent", header: "Agreement", alignment: .right),
+                       Column(key: "kappa", header: "\(kappaName) (95% CI)", alignment: .right),
+                       Column(key: "alpha", header: "Krippendorff's alpha (95% CI)", alignment: .right),
+                       Column(key: "ac1", header: "Gwet's AC1", alignment: .right)]
+        if coders.count == 2 { columns.append(Column(key: "pabak", header: "PABAK", alignment: .right)) }
         var table = ReportTable(
             title: "Inter-coder agreement (\(coders.joined(separator: ", ")); unit: \(unit == .turn ? "participant turn" : "character of a participant turn"))",
-            columns: [Column(key: "code", header: "Code"), Column(key: "units", header: "Units", alignment: .right),
-                      Column(key: "percent", header: "Agreement", alignment: .right),
-                      Column(key: "kappa", header: kappaName, alignment: .right),
-                      Column(key: "alpha", header: "Krippendorff's alpha", alignment: .right)])
+            columns: columns)
         for row in rows {
-            table.rows.append([Cell(row.code), .integer(row.units), row.percent.map { .number($0, digits: 3) } ?? .empty,
-                               row.kappa.map { .number($0.value, digits: 3) } ?? .empty, row.alpha.map { .number($0, digits: 3) } ?? .empty])
+            var cells = [Cell(row.code), .integer(row.units), row.percent.map { .number($0, digits: 3) } ?? .empty,
+                         estimate(row.kappa), estimate(row.alphaResult), row.ac1.map { .number($0.value, digits: 3) } ?? .empty]
+            if coders.count == 2 { cells.append(row.pabak.map { .number($0.value, digits: 3) } ?? .empty) }
+            table.rows.append(cells)
         }
-        table.notes = [
-            "Each \(unit == .turn ? "participant turn" : "character of a participant turn") is one unit, rated present or absent for each code by each coder; transcripts count when at least two of the coders coded them, and a coder who coded nothing in a transcript is missing there. 'overall' pools every unit and code.",
-            "Agreement: share of units where all coders who rated the unit agree. \(kappaName) uses units rated by \(coders.count == 2 ? "both coders" : "every coder"); Krippendorff's alpha (nominal) allows missing ratings.",
-        ] + rows.filter { !$0.problems.isEmpty }.map { "\($0.code): \($0.problems.joined(separator: "; "))." }
+        let methods = [rows.last?.kappa, rows.last?.alphaResult].compactMap { $0 }.compactMap { result in
+            result.intervalMethod.map { "\(result.measure): \($0)" }
+        }
+        let unitName = unit == .turn ? "participant turn" : "character of a participant turn"
+        let robust = coders.count == 2 ? " and PABAK stay" : " stays"
+        let rated = coders.count == 2 ? "both coders" : "every coder"
+        var notes: [String] = [
+            "Each \(unitName) is one unit, rated present or absent for each code by each coder; transcripts count when at least two of the coders coded them, and a coder who coded nothing in a transcript is missing there. 'overall' pools the units of the leaf codes only, so a sub-code's decisions are not counted again under its parent.",
+            "Agreement: share of units where all coders who rated the unit agree. \(kappaName) uses units rated by \(rated); Krippendorff's alpha (nominal) allows missing ratings; Gwet's AC1\(robust) meaningful for a rare code, where kappa can be 0 although the coders agree on nearly every unit.",
+        ]
+        if !methods.isEmpty { notes.append("Intervals: " + methods.joined(separator: "; ") + ". Methods and references: docs/statistics.md.") }
+        for row in rows {
+            for pair in row.pairwise {
+                let value: String = pair.result.map { String(format: "%.3f", $0.value) } ?? (pair.problem ?? "not computable")
+                notes.append("\(row.code): \(pair.first)–\(pair.second) Cohen's kappa \(value)")
+            }
+        }
+        for row in rows where !row.problems.isEmpty { notes.append("\(row.code): \(row.problems.joined(separator: "; ")).") }
+        table.notes = notes
         return table
     }
 

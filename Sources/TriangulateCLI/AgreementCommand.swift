@@ -13,10 +13,12 @@ struct AgreementCommand: ParsableCommand {
         commandName: "agreement",
         abstract: "Inter-coder agreement per code and overall, with the disagreements to discuss.",
         discussion: """
-            Percent agreement, Cohen's kappa (two coders) or Fleiss' kappa (three or more) and Krippendorff's alpha \\
-            (nominal, missing ratings allowed). The unit is declared: each participant turn (--unit turn, the default) \\
-            or each character of a participant turn (--unit character), rated present or absent for each code by each \\
-            coder.
+            Percent agreement, Cohen's kappa (two coders) or Fleiss' kappa (three or more) and Krippendorff's alpha \
+            (nominal, missing ratings allowed). The unit is declared: each participant turn (--unit turn, the default) \
+            or each character of a participant turn (--unit character), rated present or absent for each code by each \
+            coder. Kappa and alpha come with standard errors and 95% intervals; Gwet's AC1 (and PABAK for two coders) \
+            stays meaningful for rare codes; with three or more coders the notes give Cohen's kappa for every pair. \
+            'overall' pools the leaf codes. Every method and its reference: docs/statistics.md.
 
             Examples:
               triangulate agreement

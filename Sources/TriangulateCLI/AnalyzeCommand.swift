@@ -10,7 +10,7 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Tables of the coded interviews (code × participant, co-occurrence, saturation) and of datasets (top-K turnover).",
         discussion: """
-            Each analysis prints a table in any format of the matrix (markdown, latex, csv, json, html). Only anchored \\
+            Each analysis prints a table in any format of the matrix (markdown, latex, csv, json, html). Only anchored \
             codings count; a code counts its sub-codes in the code × participant table.
 
             Examples:

@@ -27,6 +27,10 @@ struct MatrixCommand: ParsableCommand {
             and on standard output they are left out (a note on stderr says so). HTML adds a figure of each \
             metric's data.
 
+            Every test, effect size, interval method and verdict rule, with the reference it is checked against, \
+            is documented in docs/statistics.md; triangulate.yaml sets confidence:, interval:, bootstrap: and \
+            significance: for all metrics, and a metric may set its own.
+
             Examples:
               triangulate matrix
               triangulate matrix --format latex --layout table --caption "Claims and their evidence" --label tab:matrix

@@ -28,7 +28,12 @@ final class AgreementReportTests: XCTestCase {
         let popularity = try XCTUnwrap(report.rows.first { $0.code == "selection/popularity" })
         XCTAssertEqual(popularity.percent, 1)
         XCTAssertEqual(report.rows.last?.code, "overall")
-        XCTAssertEqual(report.rows.last?.units, 9)
+        // 'overall' pools the leaf codes (selection/popularity, trust: 3 units each); the parent
+        // 'selection' is no longer counted again (issue 15: it counted sub-code decisions twice).
+        XCTAssertEqual(report.rows.last?.units, 6)
+        XCTAssertNotNil(trust.kappa?.interval)
+        XCTAssertNotNil(trust.ac1)
+        XCTAssertNotNil(trust.pabak)
         XCTAssertEqual(report.disagreements.filter { $0.code == "trust" }.map { "\($0.disagreement.transcript)#\($0.disagreement.turn)" },
                        ["P01#4", "P02#2"])
         XCTAssertThrowsError(try AgreementReport.compute(index: index, coders: ["ana"], unit: .turn, code: nil))
