@@ -71,16 +71,15 @@ extension ReviewState {
     /// Identified records per database are the logged searches' hit counts; an export no search
     /// names adds its record count under its import's database (or its file name).
     public func prisma() -> PRISMACounts {
-        var totals: [String: Int] = [:]
-        for source in searchLog.identifiedPerDatabase(recordCounts: [:]) { totals[source.database, default: 0] += source.count }
-        var perFile: [String: Int] = [:]
-        for record in records { perFile[record.location.file, default: 0] += 1 }
-        for (file, count) in perFile where !searchLog.entries.contains(where: { $0.file == file || $0.file.hasSuffix("/" + file) }) {
-            let database = imports.last { $0.file == file && !$0.database.isEmpty }?.database ?? file
-            totals[database, default: 0] += count
-        }
-        return PRISMACounts.compute(
-            identified: totals.keys.sorted().map { ($0, totals[$0]!) }, records: records.map(\.recordID), dedupe: dedupe, ledger: ledger)
+        // Records found by backward or forward snowballing are PRISMA's "other methods"
+        // (citation searching), not records identified in a database.
+        let links = (try? SnowballingFile.read(layout.snowballing, displayPath: relativePath(layout.snowballing))) ?? []
+        var otherMethods: [String: String] = [:]
+        for link in links { otherMethods[link.record] = "Citation searching" }
+        var databaseOfFile: [String: String] = [:]
+        for row in imports where !row.database.isEmpty { databaseOfFile[row.file] = row.database }
+        return PRISMACounts.compute(records: records, searchLog: searchLog, dedupe: dedupe, ledger: ledger,
+                                    otherMethods: otherMethods, databaseOfFile: databaseOfFile)
     }
 
     /// Unscreened records ordered by the relevance learned from the first-stage outcomes so far

@@ -176,6 +176,8 @@ final class ReviewStudyTests: XCTestCase {
         XCTAssertEqual(prisma.excludedAtScreening, 2)
         XCTAssertEqual(prisma.included, 1)
         XCTAssertEqual(prisma.awaitingScreening, 1)
+        // Every arrow of the study's diagram adds up (identified − removed = screened, …).
+        XCTAssertEqual(prisma.reconciliation(), [])
     }
 
     func testClaimsCitingExcludedOrUnscreenedPapersAreWarnedAbout() throws {
