@@ -61,10 +61,10 @@ def generate(path, count, seed=11):
     return len(records)
 
 
-def timed(binary, args, cwd):
+def timed(binary, args, cwd, check=True):
     start = time.perf_counter()
     result = subprocess.run([binary] + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {result.stderr.decode()[:400]}")
     return time.perf_counter() - start
 
@@ -81,7 +81,7 @@ def main():
         export = os.path.join(work, "export.bib")
         total = generate(export, args.records)
         print(f"export: {total:,} records ({os.path.getsize(export) / 1e6:.1f} MB)")
-        imports, dedupes, nexts = [], [], []
+        imports, dedupes, nexts, statuses = [], [], [], []
         for run in range(args.runs):
             study = os.path.join(work, f"study{run}")
             subprocess.run([binary, "init", study], check=True, stdout=subprocess.DEVNULL)
@@ -94,9 +94,13 @@ def main():
                 subprocess.run([binary, "paper", "screen", f"export.bib#rec{i * 7:05d}", "--reviewer", "ana"] + decision,
                                cwd=study, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             nexts.append(timed(binary, ["paper", "next", "--limit", "10"], study))
+            # status with nothing changed: the review's statuses come from the index.
+            subprocess.run([binary, "status"], cwd=study, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            statuses.append(min(timed(binary, ["status"], study, check=False) for _ in range(5)))
         print(f"paper import:              {min(imports):6.2f} s   target <= 2 s")
         print(f"paper dedupe:              {min(dedupes):6.2f} s   target <= 5 s")
         print(f"paper next (20 decisions): {min(nexts):6.2f} s   target <= 1 s")
+        print(f"status, nothing changed:   {min(statuses) * 1000:6.1f} ms  target <= 100 ms")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -339,21 +339,7 @@ public enum REFIQDACodebook {
     /// Text escaped for XML attributes and content; control characters XML 1.0 cannot carry
     /// become U+FFFD.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        XMLText.escape(text, preservingLineBreaks: true)
     }
 
     private final class ParserDelegate: NSObject, XMLParserDelegate {

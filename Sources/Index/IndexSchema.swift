@@ -111,6 +111,10 @@ enum IndexSchema {
             // do not parse every export and run deduplication again.
             try db.execute(sql: "CREATE TABLE review_status (key TEXT PRIMARY KEY, status TEXT NOT NULL)")
         }
+        migrator.registerMigration("v5") { db in
+            // A whole-turn coding's fingerprint (DESIGN §3), so it re-anchors by its words.
+            try db.execute(sql: "ALTER TABLE coding ADD COLUMN fingerprint TEXT")
+        }
         return migrator
     }
 }

@@ -130,6 +130,8 @@ public struct IndexedCoding: IndexRecord, Sendable, Equatable {
     public var anchorStart: Int?
     public var anchorEnd: Int?
     public var anchorReason: String?
+    /// The turn's fingerprint when the coding was recorded, as JSON.
+    public var fingerprint: String?
 
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }

@@ -224,15 +224,16 @@ public final class StudyIndex: Sendable {
             case .codings:
                 let coder = file.url.deletingPathExtension().lastPathComponent
                 let insert = try db.makeStatement(sql: """
-                    INSERT INTO coding(source, line, coder, transcript, turn, start, "end", quote, code, memo, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO coding(source, line, coder, transcript, turn, start, "end", quote, code, memo, at, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for coding in try CodingFile.read(file.url, displayPath: file.path) {
                     if coding.coder != coder {
                         try problem(CodingError("this file holds \(coder)'s codings, but the line says coder '\(coding.coder)'", at: coding.location), severity: .warning)
                     }
                     try insert.execute(arguments: [file.path, coding.location.line ?? 0, coding.coder, coding.transcript, coding.turn,
-                                                   coding.start, coding.end, coding.quote, coding.code, coding.memo, coding.at])
+                                                   coding.start, coding.end, coding.quote, coding.code, coding.memo, coding.at,
+                                                   coding.fingerprint?.jsonText])
                 }
             case .literature:
                 let result = try LiteratureReader.read(file.url, displayPath: file.path)
@@ -277,11 +278,12 @@ public final class StudyIndex: Sendable {
                 }
             }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT source, line, coder, turn, start, "end", quote, code FROM coding WHERE transcript = ?
+                SELECT source, line, coder, turn, start, "end", quote, code, fingerprint FROM coding WHERE transcript = ?
                 """, arguments: [transcript])
             for row in rows {
+                let fingerprint = (row["fingerprint"] as String?).flatMap(TurnFingerprint.init(jsonText:))
                 let coding = Coding(transcript: transcript, turn: row["turn"], start: row["start"], end: row["end"],
-                                    quote: row["quote"], code: row["code"], coder: row["coder"],
+                                    quote: row["quote"], fingerprint: fingerprint, code: row["code"], coder: row["coder"],
                                     location: SourceLocation(file: row["source"], line: row["line"]))
                 let anchor = Anchoring.resolve(coding, in: turns)
                 let arguments: StatementArguments

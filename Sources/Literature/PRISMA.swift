@@ -611,16 +611,6 @@ public struct PRISMACounts: Sendable, Equatable {
 
     /// XML text escaping.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
+        XMLText.escape(text)
     }
 }

@@ -10,7 +10,7 @@ public enum SaturationChart {
         func x(_ i: Int) -> Double { left + (width - left - right) * (n == 1 ? 0.5 : Double(i) / Double(n - 1)) }
         func y(_ v: Int) -> Double { height - bottom - (height - top - bottom) * Double(v) / maxY }
         func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
-        let escape = XMLText.escape
+        let escape = { (text: String) in XMLText.escape(text) }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <title>\(escape(title))</title>

@@ -43,6 +43,16 @@ public struct Recorder {
             let stamp = ISO8601DateFormatter().string(from: timestamp)
             let file = study.layout.codingFile(for: coder)
             var outcome = TagOutcome(written: [], alreadyPresent: [])
+            // A whole-turn coding carries its turn's fingerprint, so after an edit it lands on
+            // the same words or is reported — never on whatever now has its turn number.
+            var texts: [String: TranscriptText] = [:]
+            func fingerprint(_ transcript: String, _ turn: Int) throws -> TurnFingerprint? {
+                if texts[transcript] == nil {
+                    texts[transcript] = TranscriptText(id: transcript, turns: Dictionary(
+                        try index.turns(of: transcript).map { ($0.number, $0.text) }, uniquingKeysWith: { first, _ in first }))
+                }
+                return TurnFingerprint.of(turn: turn, in: texts[transcript]!)
+            }
             for request in requests {
                 func fail(_ error: Error) -> Error {
                     guard let origin = request.origin else { return error }
@@ -70,6 +80,7 @@ public struct Recorder {
                         }
                         outcome.written.append(Coding(
                             transcript: request.transcript, turn: request.turn, start: start, end: end, quote: request.quote,
+                            fingerprint: request.quote == nil ? try fingerprint(request.transcript, request.turn) : nil,
                             code: code, coder: coder, memo: request.memo, at: stamp,
                             location: SourceLocation(file: study.relativePath(file))))
                     }

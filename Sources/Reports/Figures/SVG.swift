@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A figure drawn as a self-contained SVG document: no scripts, fonts or images fetched, the same
@@ -148,23 +149,7 @@ struct SVGWriter {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in PlainText.singleLine(text).unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if PlainText.isUnprintableControl(scalar) {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        XMLText.escape(PlainText.singleLine(text))
     }
 
     /// The same drawing on a canvas of another height (for figures that know it only at the end).
