@@ -1,4 +1,6 @@
 import ArgumentParser
+import Core
+import Transcripts
 import Foundation
 import Reports
 import Index
@@ -40,9 +42,14 @@ struct TranscriptCommand: ParsableCommand {
         @Flag(help: "Replace the real names listed in the key file.") var pseudonymize = false
         @Option(help: ArgumentHelp("The pseudonym key (CSV real,pseudonym), kept outside the study.", valueName: "file")) var key: String?
         @Flag(help: "Replace the participant's existing transcript.") var replace = false
+        @Option(help: ArgumentHelp("The text encoding when the file is not UTF-8 or UTF-16 with a byte-order mark: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", ")). The transcript is stored as UTF-8.", valueName: "encoding"))
+        var encoding: String = "auto"
 
         func run() throws {
             let study = try studyOptions.load()
+            guard let textEncoding = TextEncoding(name: encoding) else {
+                throw ValidationError("expected --encoding to be one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", ")), found '\(encoding)'")
+            }
             var keyURL: URL? = nil
             if pseudonymize {
                 keyURL = key.map { URL(fileURLWithPath: $0) } ?? TranscriptImport.defaultKey()
@@ -52,16 +59,24 @@ struct TranscriptCommand: ParsableCommand {
             } else if key != nil {
                 throw CommandFailure(message: "--key is used with --pseudonymize")
             }
-            let path = try TranscriptImport(study: study).run(URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace)
-            Terminal.line("Imported \(file) as \(path)\(pseudonymize ? " (pseudonymised)" : "").")
+            let outcome = try TranscriptImport(study: study).importTranscript(
+                URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace, encoding: textEncoding)
+            for warning in outcome.warnings { Terminal.warning(warning) }
+            Terminal.line("Imported \(file) as \(outcome.path)\(pseudonymize ? " (pseudonymised)" : "").")
+            // Which labels were found and which one is the interviewer: said, never guessed silently.
+            let labels = outcome.speakers.speakers.map { "\($0.name) (\($0.turns) turns\($0.isInterviewer ? ", interviewer" : ""))" }
+            Terminal.line("Speakers: \(labels.isEmpty ? "none" : labels.joined(separator: ", ")).")
+            if outcome.speakers.interviewers.isEmpty, let likely = outcome.speakers.likelyInterviewer {
+                Terminal.note("No speaker matches the study's interviewer (\(study.settings.interviewer.joined(separator: ", "))); '\(likely)' asks the most questions: add it to 'interviewer:' in triangulate.yaml if it is the interviewer.")
+            }
         }
     }
 
     struct CheckNames: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check-names",
-            abstract: "Find real names from the pseudonym key anywhere in transcripts or coding quotes.",
-            discussion: "Exits with 1 and lists the places when a mapped real name is found (the names themselves are not printed).\n\nExample:\n  triangulate transcript check-names --key ~/private/names.csv")
+            abstract: "Find real names from the pseudonym key anywhere in the study.",
+            discussion: "Scans file names, transcripts, participants.csv, codings (quotes and memos), claims, literature exports and memos, matching after Unicode normalisation and case folding, inside e-mail addresses and identifiers. Exits with 1 and lists each place as FILE:LINE:COLUMN with the key line it matched (the names themselves are not printed).\n\nExample:\n  triangulate transcript check-names --key ~/private/names.csv")
 
         @OptionGroup var studyOptions: StudyOptions
         @Option(help: ArgumentHelp("The pseudonym key (default: $TRIANGULATE_PSEUDONYM_KEY or ~/.config/triangulate/pseudonyms.csv).", valueName: "file")) var key: String?
@@ -70,7 +85,7 @@ struct TranscriptCommand: ParsableCommand {
             guard let keyURL = key.map({ URL(fileURLWithPath: $0) }) ?? TranscriptImport.defaultKey() else {
                 throw CommandFailure(message: "no pseudonym key: pass --key FILE or set TRIANGULATE_PSEUDONYM_KEY")
             }
-            let places = try TranscriptImport(study: try studyOptions.load()).leaks(key: keyURL)
+            let places = try TranscriptImport(study: try studyOptions.load()).nameHits(key: keyURL)
             if places.isEmpty {
                 Terminal.line("No real name from the key appears in the study.")
             } else {
