@@ -115,6 +115,11 @@ enum IndexSchema {
             // A whole-turn coding's fingerprint (DESIGN §3), so it re-anchors by its words.
             try db.execute(sql: "ALTER TABLE coding ADD COLUMN fingerprint TEXT")
         }
+        migrator.registerMigration("v6") { db in
+            // Every refresh asks for the codings still to anchor and status for the moved and
+            // orphaned ones: without this index each question reads the whole coding table.
+            try db.execute(sql: "CREATE INDEX coding_by_anchor ON coding(anchor)")
+        }
         return migrator
     }
 }

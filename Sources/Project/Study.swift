@@ -151,7 +151,7 @@ extension Study {
         for folder in [layout.codebooks, layout.corpus] {
             if isLink(folder) { found.append("\(relativePath(folder)) -> \(folder.resolvingSymlinksInPath().path)") }
             guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isSymbolicLinkKey]) else { continue }
-            for case let url as URL in walker where isLink(url) {
+            for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isSymbolicLinkKey]))?.isSymbolicLink == true {
                 found.append("\(relativePath(url)) -> \(url.resolvingSymlinksInPath().path)")
             }
         }
