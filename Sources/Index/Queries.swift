@@ -204,9 +204,11 @@ extension StudyIndex {
     /// Participant turns with their lengths, in transcript and turn order.
     public func participantTurns() throws -> [ParticipantTurn] {
         try read { db in
-            try TurnRecord.filter(TurnRecord.Columns.isInterviewer == false)
-                .order(TurnRecord.Columns.transcript, TurnRecord.Columns.number).fetchAll(db)
-                .map { ParticipantTurn(transcript: $0.transcript, number: $0.number, length: $0.text.unicodeScalars.count) }
+            // SQLite's length() of TEXT counts Unicode scalars, as offsets do; the turns' text is
+            // never loaded for this.
+            try Row.fetchAll(db, sql: """
+                SELECT transcript, number, length(text) FROM turn WHERE is_interviewer = 0 ORDER BY transcript, number
+                """).map { ParticipantTurn(transcript: $0[0], number: $0[1], length: $0[2]) }
         }
     }
 

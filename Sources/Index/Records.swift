@@ -148,6 +148,28 @@ public struct IndexedCoding: IndexRecord, Sendable, Equatable {
         static let anchorEnd = Column("anchor_end")
     }
 
+    /// Decodes by column position order of the table's definition, without Codable: a study's
+    /// tens of thousands of codings are read by every analysis.
+    public init(row: Row) throws {
+        source = row["source"]
+        line = row["line"]
+        coder = row["coder"]
+        transcript = row["transcript"]
+        turn = row["turn"]
+        start = row["start"]
+        end = row["end"]
+        quote = row["quote"]
+        code = row["code"]
+        memo = row["memo"]
+        at = row["at"]
+        anchor = row["anchor"]
+        anchorTurn = row["anchor_turn"]
+        anchorStart = row["anchor_start"]
+        anchorEnd = row["anchor_end"]
+        anchorReason = row["anchor_reason"]
+        fingerprint = row["fingerprint"]
+    }
+
     /// Whether the coding was found in its transcript (orphaned and pending ones count nowhere).
     public var isAnchored: Bool { anchor == "exact" || anchor == "reanchored" }
 }
