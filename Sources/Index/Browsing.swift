@@ -18,6 +18,8 @@ public struct TurnView: Sendable, Codable, Equatable {
     public var interviewer: Bool
     public var text: String
     public var codes: [String]
+    /// Memos that came with the transcript on this turn: `[3] text` for annotation 3.
+    public var memos: [String] = []
 }
 
 /// A coded excerpt with its address (`excerpts`).
@@ -31,6 +33,8 @@ public struct Excerpt: Sendable, Codable, Equatable {
     public var speaker: String
     public var text: String
     public var memo: String?
+    /// Memos that came with the transcript on the excerpt's turn (`[3] text`).
+    public var notes: [String] = []
 
     public var address: String {
         start.map { "\(transcript)#\(turn):\($0)-\(end!)" } ?? "\(transcript)#\(turn)"
@@ -81,10 +85,17 @@ extension StudyIndex {
                 """, arguments: [transcript]) {
                 codes[row["anchor_turn"], default: []].append(row["code"])
             }
+            var memos: [Int: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT turn, number, text FROM transcript_memo WHERE transcript = ? AND turn IS NOT NULL ORDER BY position
+                """, arguments: [transcript]) {
+                let number: Int? = row["number"]
+                memos[row["turn"], default: []].append((number.map { "[\($0)] " } ?? "") + (row["text"] as String))
+            }
             return try Row.fetchAll(db, sql: "SELECT number, speaker, is_interviewer, text FROM turn WHERE transcript = ? ORDER BY number",
                                     arguments: [transcript]).map {
                 TurnView(number: $0["number"], speaker: $0["speaker"], interviewer: $0["is_interviewer"], text: $0["text"],
-                         codes: codes[$0["number"]] ?? [])
+                         codes: codes[$0["number"]] ?? [], memos: memos[$0["number"]] ?? [])
             }
         }
     }
@@ -108,6 +119,11 @@ extension StudyIndex {
             }
             if let participant { conditions.append("c.transcript = ?"); arguments += [participant] }
             if let coder { conditions.append("c.coder = ?"); arguments += [coder] }
+            var notes: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT transcript, turn, number, text FROM transcript_memo WHERE turn IS NOT NULL ORDER BY transcript, position") {
+                let number: Int? = row["number"]
+                notes["\(row["transcript"] as String)#\(row["turn"] as Int)", default: []].append((number.map { "[\($0)] " } ?? "") + (row["text"] as String))
+            }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.transcript, c.anchor_turn, c.anchor_start, c.anchor_end, c.code, c.coder, c.memo, t.speaker, t.text
                 FROM coding c JOIN turn t ON t.transcript = c.transcript AND t.number = c.anchor_turn
@@ -123,7 +139,8 @@ extension StudyIndex {
                     excerpt = String(String.UnicodeScalarView(scalars[min(start, scalars.count)..<min(end, scalars.count)]))
                 }
                 return Excerpt(transcript: row["transcript"], turn: row["anchor_turn"], start: start, end: end, code: row["code"],
-                               coder: row["coder"], speaker: row["speaker"], text: excerpt, memo: row["memo"])
+                               coder: row["coder"], speaker: row["speaker"], text: excerpt, memo: row["memo"],
+                               notes: notes["\(row["transcript"] as String)#\(row["anchor_turn"] as Int)"] ?? [])
             }
             .sorted { ($0.transcript.localizedStandardCompare($1.transcript) == .orderedAscending)
                 || ($0.transcript == $1.transcript && ($0.turn, $0.start ?? -1, $0.code, $0.coder) < ($1.turn, $1.start ?? -1, $1.code, $1.coder)) }

@@ -120,6 +120,22 @@ enum IndexSchema {
             // orphaned ones: without this index each question reads the whole coding table.
             try db.execute(sql: "CREATE INDEX coding_by_anchor ON coding(anchor)")
         }
+        migrator.registerMigration("v7") { db in
+            // Memos that came with a transcript (numbered annotations, Word comments), on their turn.
+            try db.execute(sql: """
+                CREATE TABLE transcript_memo (
+                    transcript TEXT NOT NULL REFERENCES transcript(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    number INTEGER,
+                    text TEXT NOT NULL,
+                    turn INTEGER,
+                    start INTEGER NOT NULL,
+                    "end" INTEGER NOT NULL,
+                    PRIMARY KEY (transcript, position)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -220,6 +220,12 @@ public final class StudyIndex: Sendable {
                 for turn in transcript.turns {
                     try insert.execute(arguments: [transcript.id, turn.number, turn.speaker, turn.isInterviewer, turn.text, turn.line])
                 }
+                let memo = try db.makeStatement(sql: """
+                    INSERT INTO transcript_memo(transcript, position, kind, number, text, turn, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (position, note) in transcript.memos.enumerated() {
+                    try memo.execute(arguments: [transcript.id, position, note.kind.rawValue, note.number, note.text, note.turn, note.start, note.end])
+                }
                 return transcript.id
             case .codings:
                 let coder = file.url.deletingPathExtension().lastPathComponent

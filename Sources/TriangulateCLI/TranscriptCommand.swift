@@ -127,7 +127,7 @@ struct TranscriptCommand: ParsableCommand {
         func run() throws {
             let (_, index) = try studyOptions.open()
             let turns = try index.turns(of: id)
-            try NameGuard.check(turns.flatMap { [$0.speaker, $0.text] })
+            try NameGuard.check(turns.flatMap { [$0.speaker, $0.text] + $0.memos })
             switch format {
             case .json: try JSONOutput.print(turns)
             case .text:
@@ -135,6 +135,7 @@ struct TranscriptCommand: ParsableCommand {
                     let codes = turn.codes.isEmpty ? "" : "   [\(turn.codes.joined(separator: ", "))]"
                     Terminal.line("#\(turn.number) \(turn.speaker):\(codes)")
                     Terminal.line(turn.text.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+                    for memo in turn.memos { Terminal.line("    memo \(memo)") }
                 }
             }
         }
@@ -273,14 +274,14 @@ struct ExcerptsCommand: ParsableCommand {
             let turns = Set(hits.map { "\($0.transcript)#\($0.turn)" })
             excerpts = excerpts.filter { turns.contains("\($0.transcript)#\($0.turn)") }
         }
-        try NameGuard.check(excerpts.flatMap { [$0.speaker, $0.text] })
+        try NameGuard.check(excerpts.flatMap { [$0.speaker, $0.text] + $0.notes })
         switch format {
         case .json: try JSONOutput.print(excerpts)
         case .csv:
-            var table = ReportTable(columns: ["transcript", "turn", "start", "end", "code", "coder", "speaker", "text", "memo"].map { Column(key: $0) })
+            var table = ReportTable(columns: ["transcript", "turn", "start", "end", "code", "coder", "speaker", "text", "memo", "notes"].map { Column(key: $0) })
             table.rows = excerpts.map { e in
                 [Cell(e.transcript), .integer(e.turn), e.start.map { .integer($0) } ?? .empty, e.end.map { .integer($0) } ?? .empty,
-                 Cell(e.code), Cell(e.coder), Cell(e.speaker), Cell(e.text), Cell(e.memo ?? "")]
+                 Cell(e.code), Cell(e.coder), Cell(e.speaker), Cell(e.text), Cell(e.memo ?? ""), Cell(e.notes.joined(separator: "\n"))]
             }
             Terminal.output(CSVRenderer().render(table))
         case .text:
@@ -288,6 +289,7 @@ struct ExcerptsCommand: ParsableCommand {
             for excerpt in excerpts {
                 Terminal.line("\(excerpt.address)  \(excerpt.code)  (\(excerpt.coder))")
                 Terminal.line("    \"\(excerpt.text.replacingOccurrences(of: "\n", with: " "))\" — \(excerpt.speaker)")
+                for note in excerpt.notes { Terminal.line("    memo \(note)") }
             }
         }
     }

@@ -1,0 +1,32 @@
+import Foundation
+import Index
+import Project
+import Study
+import TestSupport
+import XCTest
+
+/// Memos that come with a real Rev transcript reach `transcript show` and `excerpts` on their
+/// turn, and never the spoken text.
+final class TranscriptMemoTests: XCTestCase {
+    func testTheICSEMemosShowOnTheirTurns() throws {
+        let source = try TestPaths.sharedData("interviews/icse2023-ptm-reuse-interviews/transcripts/Interview-02-20220704.docx")
+        let fixture = try StudyFixture(self)
+        let outcome = try TranscriptImport(study: try fixture.study).importTranscript(source, participant: "P07", key: nil, replacing: false)
+        XCTAssertEqual(outcome.path, "corpus/transcripts/P07.docx")
+        XCTAssertFalse(outcome.speakers.speakers.isEmpty)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let turns = try index.turns(of: "P07")
+        let memos = turns.flatMap(\.memos)
+        XCTAssertFalse(memos.isEmpty, "the transcript's numbered annotations are memos on their turns")
+        XCTAssertTrue(memos.allSatisfy { $0.hasPrefix("[") })
+        // No memo text is part of anyone's words.
+        for memo in memos {
+            let text = String(memo.drop { $0 != " " }.dropFirst())
+            guard text.count > 20 else { continue }
+            XCTAssertFalse(turns.contains { $0.text.contains(text) }, "memo text inside a turn: \(text.prefix(40))")
+        }
+        let show = try CLI.run(["transcript", "show", "P07"], in: fixture.root)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.contains("    memo ["), show.stdout.prefix(400).description)
+    }
+}
