@@ -9,6 +9,10 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
     public var file: String
     public var turns: Int
     public var codings: Int
+    /// The speaker labels, in order of first turn.
+    public var speakers: [String] = []
+    /// The labels taken as the interviewer's; empty when none matched the study's `interviewer:`.
+    public var interviewers: [String] = []
 }
 
 /// A turn as shown by `transcript show`, with the codes applied to it.
@@ -68,7 +72,15 @@ extension StudyIndex {
                        (SELECT COUNT(*) FROM turn WHERE transcript = t.id) AS turns,
                        (SELECT COUNT(*) FROM coding WHERE transcript = t.id) AS codings
                 FROM transcript t
-                """).map { TranscriptSummary(id: $0["id"], file: $0["source"], turns: $0["turns"], codings: $0["codings"]) }
+                """).map { row -> TranscriptSummary in
+                    let id: String = row["id"]
+                    let speakers = try Row.fetchAll(db, sql: """
+                        SELECT speaker, MAX(is_interviewer) AS interviewer FROM turn WHERE transcript = ? GROUP BY speaker ORDER BY MIN(number)
+                        """, arguments: [id])
+                    return TranscriptSummary(id: id, file: row["source"], turns: row["turns"], codings: row["codings"],
+                                             speakers: speakers.map { $0["speaker"] },
+                                             interviewers: speakers.filter { ($0["interviewer"] as Int) == 1 }.map { $0["speaker"] })
+                }
                 .sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending }
         }
     }

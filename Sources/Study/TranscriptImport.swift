@@ -42,7 +42,7 @@ public struct TranscriptImport {
     /// Imports `source` (see `run`), read in `encoding`: a text file in another encoding than
     /// UTF-8 is stored as UTF-8, so every later reading agrees with this one.
     public func importTranscript(_ source: URL, participant: String?, key: URL?, replacing: Bool,
-                                 encoding: TextEncoding = .automatic) throws -> Outcome {
+                                 encoding: TextEncoding = .automatic, interviewer: String? = nil) throws -> Outcome {
         let id = participant ?? source.deletingPathExtension().lastPathComponent
         guard !id.isEmpty, !id.contains("/"), !id.hasPrefix(".") else {
             throw StudyError.invalid("expected a participant id usable as a file name, found '\(id)'", at: nil)
@@ -57,7 +57,9 @@ public struct TranscriptImport {
             if let existing, !replacing {
                 throw StudyError.invalid("participant \(id) already has a transcript (\(existing)); pass --replace to import it again", at: nil)
             }
-            let settings = study.settings
+            // `--interviewer LABEL` joins the study's interviewer list, so every later reading of
+            // this and the other transcripts agrees with this import.
+            let settings = try interviewer.map { try study.addInterviewer($0) } ?? study.settings
             let pseudonyms = Set(try ParticipantsFile.read(study.layout.participants, displayPath: "corpus/participants.csv").compactMap(\.pseudonym))
             let transcript = try TranscriptReader.read(source, displayPath: source.path, options: TranscriptReadOptions(
                 interviewerNames: Set(settings.interviewer), knownSpeakers: pseudonyms, encoding: encoding))
@@ -66,7 +68,7 @@ public struct TranscriptImport {
             try TranscriptIdentity.check(id: id, takenFromFileName: participant == nil, file: source.path,
                                          participants: try ParticipantsFile.read(study.layout.participants, displayPath: "corpus/participants.csv"),
                                          key: map)
-            let (_, speakers) = InterviewerChoice.apply(to: transcript, configured: settings.interviewer, file: source.path)
+            let (_, speakers) = InterviewerChoice.apply(to: transcript, configured: settings.interviewer, override: interviewer, file: source.path)
             let warnings = (transcript.warnings + speakers.warnings).map(\.description)
             let target: URL
             if let key, let map {

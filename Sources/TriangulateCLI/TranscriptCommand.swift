@@ -34,6 +34,7 @@ struct TranscriptCommand: ParsableCommand {
                 Examples:
                   triangulate transcript import ~/interviews/interview-03.docx --participant P03
                   triangulate transcript import raw/P04.vtt --pseudonymize --key ~/private/names.csv
+                  triangulate transcript import ~/rev/Interview-02.docx --participant P02 --interviewer "Speaker 1"
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
@@ -44,6 +45,8 @@ struct TranscriptCommand: ParsableCommand {
         @Flag(help: "Replace the participant's existing transcript.") var replace = false
         @Option(help: ArgumentHelp("The text encoding when the file is not UTF-8 or UTF-16 with a byte-order mark: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", ")). The transcript is stored as UTF-8.", valueName: "encoding"))
         var encoding: String = "auto"
+        @Option(help: ArgumentHelp("The speaker label of the interviewer (e.g. \"Speaker 1\" in Rev files); it joins 'interviewer:' in triangulate.yaml.", valueName: "label"))
+        var interviewer: String?
 
         func run() throws {
             let study = try studyOptions.load()
@@ -60,7 +63,7 @@ struct TranscriptCommand: ParsableCommand {
                 throw CommandFailure(message: "--key is used with --pseudonymize")
             }
             let outcome = try TranscriptImport(study: study).importTranscript(
-                URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace, encoding: textEncoding)
+                URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace, encoding: textEncoding, interviewer: interviewer)
             for warning in outcome.warnings { Terminal.warning(warning) }
             Terminal.line("Imported \(file) as \(outcome.path)\(pseudonymize ? " (pseudonymised)" : "").")
             // Which labels were found and which one is the interviewer: said, never guessed silently.
@@ -110,7 +113,11 @@ struct TranscriptCommand: ParsableCommand {
             case .json: try JSONOutput.print(transcripts)
             case .text:
                 if transcripts.isEmpty { Terminal.note("No transcripts yet: put .txt or .md files in corpus/transcripts.") }
-                for t in transcripts { Terminal.line("\(t.id)\t\(t.turns) turns\t\(t.codings) codings\t\(t.file)") }
+                try NameGuard.check(transcripts.flatMap(\.speakers))
+                for t in transcripts {
+                    let interviewer = t.interviewers.isEmpty ? "no interviewer found" : "interviewer \(t.interviewers.joined(separator: ", "))"
+                    Terminal.line("\(t.id)\t\(t.turns) turns\t\(t.codings) codings\t\(t.file)\tspeakers \(t.speakers.joined(separator: ", ")); \(interviewer)")
+                }
             }
         }
     }

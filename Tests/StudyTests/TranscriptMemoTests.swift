@@ -29,4 +29,18 @@ final class TranscriptMemoTests: XCTestCase {
         XCTAssertEqual(show.status, 0, show.stderr)
         XCTAssertTrue(show.stdout.contains("    memo ["), show.stdout.prefix(400).description)
     }
+
+    func testTheInterviewerLabelIsSaidAndKept() throws {
+        let source = try TestPaths.sharedData("interviews/icse2023-ptm-reuse-interviews/transcripts/Interview-03-20220710.docx")
+        let fixture = try StudyFixture(self)
+        let plain = try CLI.run(["transcript", "import", source.path, "--participant", "P08"], in: fixture.root)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.stdout.contains("Speakers: Speaker 1"), plain.stdout)
+        XCTAssertTrue(plain.stderr.contains("Speaker 1"), "the likely interviewer is suggested: \(plain.stderr)")
+        let kept = try CLI.run(["transcript", "import", source.path, "--participant", "P08", "--replace", "--interviewer", "Speaker 1"], in: fixture.root)
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(try fixture.read("triangulate.yaml").contains("Speaker 1"))
+        let list = try CLI.run(["transcript", "list"], in: fixture.root)
+        XCTAssertTrue(list.stdout.contains("interviewer Speaker 1"), list.stdout)
+    }
 }
