@@ -163,6 +163,14 @@ public enum REFIProjectWriter {
                     }
                     xml += "      </PlainTextSelection>\n"
                 }
+                // Memos that came with the transcript (numbered annotations, Word comments) travel
+                // as the source's notes, named by their number and turn.
+                for (position, memo) in transcript.memos.enumerated() {
+                    let noteGUID = guid("transcript-memo", "\(transcript.id)|\(position)")
+                    let label = memo.number.map { "Annotation \($0)" } ?? "Comment"
+                    notes.append((noteGUID, "\(label) in \(transcript.id)\(memo.turn.map { ", turn \($0)" } ?? "")", memo.text))
+                    xml += "      <NoteRef targetGUID=\"\(noteGUID)\" />\n"
+                }
                 xml += "    </TextSource>\n"
             }
             xml += "  </Sources>\n"

@@ -131,3 +131,22 @@ final class DemoStudyExportTests: XCTestCase {
         XCTAssertEqual(String(decoding: xml, as: UTF8.self).components(separatedBy: "<Coding ").count - 1, content.codings.count)
     }
 }
+
+/// Memos that came with a real Rev transcript travel as the source's notes, and the project
+/// still validates.
+final class TranscriptMemoExportTests: XCTestCase {
+    func testRevMemosBecomeNotesOfTheirSource() throws {
+        let docx = try TestPaths.sharedData("interviews/icse2023-ptm-reuse-interviews/transcripts/Interview-02-20220704.docx")
+        let transcript = try TranscriptReader.read(docx, displayPath: "P02.docx", interviewerNames: ["Speaker 1"], knownSpeakers: [])
+        XCTAssertFalse(transcript.memos.isEmpty)
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let url = folder.appendingPathComponent("memos.qdpx")
+        let content = REFIProjectWriter.Content(name: "Memos", codebooks: [], transcripts: [transcript], codings: [], participants: [], memos: [])
+        _ = try REFIProjectWriter.write(content, to: url)
+        let xml = try Archives.member("project.qde", of: url)
+        let text = String(decoding: xml, as: UTF8.self)
+        XCTAssertEqual(text.components(separatedBy: "<NoteRef ").count - 1, transcript.memos.count)
+        XCTAssertTrue(text.contains("name=\"Annotation 1 in "))
+        if let errors = try Archives.schemaErrors(xml, in: folder) { XCTFail(errors) }
+    }
+}
