@@ -42,7 +42,8 @@ public struct TranscriptImport {
     /// Imports `source` (see `run`), read in `encoding`: a text file in another encoding than
     /// UTF-8 is stored as UTF-8, so every later reading agrees with this one.
     public func importTranscript(_ source: URL, participant: String?, key: URL?, replacing: Bool,
-                                 encoding: TextEncoding = .automatic, interviewer: String? = nil) throws -> Outcome {
+                                 encoding: TextEncoding = .automatic, interviewer: String? = nil,
+                                 speaker: String? = nil) throws -> Outcome {
         let id = participant ?? source.deletingPathExtension().lastPathComponent
         guard !id.isEmpty, !id.contains("/"), !id.hasPrefix(".") else {
             throw StudyError.invalid("expected a participant id usable as a file name, found '\(id)'", at: nil)
@@ -62,7 +63,7 @@ public struct TranscriptImport {
             let settings = try interviewer.map { try study.addInterviewer($0) } ?? study.settings
             let pseudonyms = Set(try ParticipantsFile.read(study.layout.participants, displayPath: "corpus/participants.csv").compactMap(\.pseudonym))
             let transcript = try TranscriptReader.read(source, displayPath: source.path, options: TranscriptReadOptions(
-                interviewerNames: Set(settings.interviewer), knownSpeakers: pseudonyms, encoding: encoding))
+                interviewerNames: Set(settings.interviewer), knownSpeakers: pseudonyms, speaker: speaker, encoding: encoding))
             let map = try key.map { try PseudonymMap.read($0) }
             // The id never carries a real name, whether typed or taken from the file's name.
             try TranscriptIdentity.check(id: id, takenFromFileName: participant == nil, file: source.path,
@@ -82,6 +83,12 @@ public struct TranscriptImport {
                 }
                 target = study.layout.transcripts.appendingPathComponent("\(id).txt")
                 try AtomicFile.write(text, to: target)
+            } else if speaker != nil {
+                // Captions name no speaker; the one `--speaker` names is kept by storing the
+                // transcript as `[hh:mm:ss] Name: text` turns (start times kept), which every
+                // later reading reads back with the same speaker.
+                target = study.layout.transcripts.appendingPathComponent("\(id).txt")
+                try AtomicFile.write(TranscriptWriter.text(of: transcript), to: target)
             } else {
                 target = study.layout.transcripts.appendingPathComponent("\(id).\(ext)")
                 var data: Data

@@ -47,6 +47,8 @@ struct TranscriptCommand: ParsableCommand {
         var encoding: String = "auto"
         @Option(help: ArgumentHelp("The speaker label of the interviewer (e.g. \"Speaker 1\" in Rev files); it joins 'interviewer:' in triangulate.yaml.", valueName: "label"))
         var interviewer: String?
+        @Option(help: ArgumentHelp("The speaker of captions that name none (.srt, .vtt without voices, .sbv; default: the participant). The transcript is then stored as timed 'Name: text' turns.", valueName: "name"))
+        var speaker: String?
 
         func run() throws {
             let study = try studyOptions.load()
@@ -63,7 +65,7 @@ struct TranscriptCommand: ParsableCommand {
                 throw CommandFailure(message: "--key is used with --pseudonymize")
             }
             let outcome = try TranscriptImport(study: study).importTranscript(
-                URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace, encoding: textEncoding, interviewer: interviewer)
+                URL(fileURLWithPath: file), participant: participant, key: keyURL, replacing: replace, encoding: textEncoding, interviewer: interviewer, speaker: speaker)
             for warning in outcome.warnings { Terminal.warning(warning) }
             Terminal.line("Imported \(file) as \(outcome.path)\(pseudonymize ? " (pseudonymised)" : "").")
             // Which labels were found and which one is the interviewer: said, never guessed silently.

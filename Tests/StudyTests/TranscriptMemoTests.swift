@@ -44,3 +44,22 @@ final class TranscriptMemoTests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("interviewer Speaker 1"), list.stdout)
     }
 }
+
+/// Captions with no speaker labels: one speaker, named by --speaker, timestamps kept.
+final class CaptionSpeakerTests: XCTestCase {
+    func testSpeakerlessCaptionsGetTheNamedSpeakerAndKeepTheirTimes() throws {
+        let fixture = try StudyFixture(self)
+        let srt = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("talk.srt")
+        try "1\n00:00:01,000 --> 00:00:03,000\nWe pick models by downloads.\n\n2\n00:00:10,000 --> 00:00:12,000\nThen we read the card.\n"
+            .write(to: srt, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["transcript", "import", srt.path, "--participant", "P09", "--speaker", "Person Q"], in: fixture.root)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let stored = try fixture.read("corpus/transcripts/P09.txt")
+        XCTAssertTrue(stored.contains("[00:00:01] Person Q: We pick models by downloads."), stored)
+        XCTAssertTrue(stored.contains("[00:00:10] Person Q: Then we read the card."), stored)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let turns = try index.turns(of: "P09")
+        XCTAssertEqual(turns.map(\.speaker), ["Person Q", "Person Q"])
+        XCTAssertEqual(turns.map(\.text), ["We pick models by downloads.", "Then we read the card."])
+    }
+}
