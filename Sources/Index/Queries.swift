@@ -255,10 +255,12 @@ extension StudyIndex {
 
     /// The review statuses stored for `fingerprint` (key → status as JSON), or nil when the
     /// review's files changed since they were stored.
-    public func reviewStatuses(fingerprint: String) throws -> [String: String]? {
+    public func reviewStatuses(fingerprint: String, keys: Set<String>? = nil) throws -> [String: String]? {
         try read { db in
             guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'review'") == fingerprint else { return nil }
-            return Dictionary(try ReviewStatusRecord.fetchAll(db).map { ($0.key, $0.status) }, uniquingKeysWith: { first, _ in first })
+            var request = ReviewStatusRecord.all()
+            if let keys { request = request.filter(keys.sorted().contains(Column("key"))) }
+            return Dictionary(try request.fetchAll(db).map { ($0.key, $0.status) }, uniquingKeysWith: { first, _ in first })
         }
     }
 

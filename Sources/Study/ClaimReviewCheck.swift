@@ -29,16 +29,19 @@ extension Study {
 extension StudyIndex {
     /// Where each citation key stands in the literature review. The statuses live in the index
     /// and are computed again from the review's files only when those files changed.
-    public func reviewStatuses() throws -> [String: PaperReviewStatus] {
+    /// - Parameter keys: only these citation keys (all when nil); status and the matrix ask only
+    ///   for the keys their claims cite, so a large review costs them nothing to decode.
+    public func reviewStatuses(keys: Set<String>? = nil) throws -> [String: PaperReviewStatus] {
         let fingerprint = study.reviewFingerprint()
         let decoder = JSONDecoder()
-        if let stored = try reviewStatuses(fingerprint: fingerprint) {
+        if let stored = try reviewStatuses(fingerprint: fingerprint, keys: keys) {
             return try stored.mapValues { try decoder.decode(PaperReviewStatus.self, from: Data($0.utf8)) }
         }
-        let statuses = try ReviewState.load(study).statusesByKey()
+        var statuses = try ReviewState.load(study).statusesByKey()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try storeReviewStatuses(try statuses.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }, fingerprint: fingerprint)
+        if let keys { statuses = statuses.filter { keys.contains($0.key) } }
         return statuses
     }
 
@@ -47,7 +50,7 @@ extension StudyIndex {
     /// unscreened and a warning per citation would say nothing.
     public func reviewWarnings(for claims: [Claim]) -> [String] {
         guard study.settings.screening != nil else { return [] }
-        guard let statuses = try? reviewStatuses() else {
+        guard let statuses = try? reviewStatuses(keys: Set(claims.flatMap { $0.sources.map(\.paper) })) else {
             return ["the literature review's files could not be read, so the claims' papers were not checked (run 'triangulate paper list')"]
         }
         var warnings: [String] = []
