@@ -283,6 +283,8 @@ public final class StudyIndex: Sendable {
                     turns![row["number"]] = row["text"]
                 }
             }
+            // The transcript's text, normalised and hashed once for all its codings.
+            let text = turns.map { TranscriptText(id: transcript, turns: $0) }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT source, line, coder, turn, start, "end", quote, code, fingerprint FROM coding WHERE transcript = ?
                 """, arguments: [transcript])
@@ -291,7 +293,7 @@ public final class StudyIndex: Sendable {
                 let coding = Coding(transcript: transcript, turn: row["turn"], start: row["start"], end: row["end"],
                                     quote: row["quote"], fingerprint: fingerprint, code: row["code"], coder: row["coder"],
                                     location: SourceLocation(file: row["source"], line: row["line"]))
-                let anchor = Anchoring.resolve(coding, in: turns)
+                let anchor = Anchoring.resolve(coding, against: text)
                 let arguments: StatementArguments
                 switch anchor {
                 case .exact(let turn, let start, let end):
