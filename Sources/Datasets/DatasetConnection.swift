@@ -46,3 +46,21 @@ extension TableProfile {
         Self(name: name, rowCount: rowCount, columns: columns)
     }
 }
+
+extension TableProfile.Column {
+    /// One column's statistics from the six values the profile query computes for it — non-null
+    /// count, distinct count, numeric min and max, text min and max — on either engine; nil when
+    /// the counts are not integers.
+    public static func fromStatistics(name: String, declaredType: String, values: ArraySlice<DataValue>, rowCount: Int) -> Self? {
+        let values = Array(values)
+        guard values.count == 6, case .integer(let nonNull) = values[0], case .integer(let distinct) = values[1] else { return nil }
+        func text(_ value: DataValue) -> String? {
+            if case .text(let text) = value { return text }
+            return nil
+        }
+        let nulls = rowCount - Int(nonNull)
+        return Self(name: name, declaredType: declaredType, nullCount: nulls,
+                    nullShare: rowCount == 0 ? 0 : Double(nulls) / Double(rowCount), distinctCount: Int(distinct),
+                    minimumNumber: values[2], maximumNumber: values[3], minimumText: text(values[4]), maximumText: text(values[5]))
+    }
+}

@@ -280,25 +280,15 @@ public final class QueryConnection {
             }
             rowCount = Int(count)
             for (offset, column) in group.enumerated() {
-                let values = Array(row[(1 + offset * 6)..<(7 + offset * 6)])
-                guard case .integer(let nonNull) = values[0], case .integer(let distinct) = values[1] else {
+                guard let profile = TableProfile.Column.fromStatistics(
+                    name: column.name, declaredType: column.declaredType, values: row[(1 + offset * 6)..<(7 + offset * 6)], rowCount: rowCount) else {
                     throw DatasetError.sqlite("the statistics query for '\(entry)' returned an unexpected row")
                 }
-                let nulls = rowCount - Int(nonNull)
-                profiles.append(TableProfile.Column(
-                    name: column.name, declaredType: column.declaredType, nullCount: nulls,
-                    nullShare: rowCount == 0 ? 0 : Double(nulls) / Double(rowCount), distinctCount: Int(distinct),
-                    minimumNumber: values[2], maximumNumber: values[3],
-                    minimumText: Self.text(values[4]), maximumText: Self.text(values[5])))
+                profiles.append(profile)
             }
             index += 200
         } while index < columns.count
         return TableProfile(name: entry, rowCount: rowCount, columns: profiles)
-    }
-
-    private static func text(_ value: DataValue) -> String? {
-        if case .text(let text) = value { return text }
-        return nil
     }
 
     /// Table and view names, as ``describe()`` lists them.

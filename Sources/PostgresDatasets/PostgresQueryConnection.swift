@@ -232,7 +232,10 @@ public final class PostgresQueryConnection: DatasetConnection {
             SELECT nspname::text FROM pg_namespace
             WHERE has_schema_privilege(oid, 'USAGE') AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
             ORDER BY nspname::text COLLATE "C"
-            """).rows.compactMap(Self.text)
+            """).rows.compactMap { row -> String? in
+                if case .text(let name)? = row.first { return name }
+                return nil
+            }
     }
 
     // MARK: Describe and profile
@@ -308,28 +311,17 @@ public final class PostgresQueryConnection: DatasetConnection {
             }
             rowCount = total
             for (offset, column) in group.enumerated() {
-                let values = Array(row[(1 + offset * 6)..<(7 + offset * 6)])
-                guard case .integer(let nonNull) = values[0], case .integer(let distinct) = values[1] else {
+                guard let profile = TableProfile.Column.fromStatistics(
+                    name: column.name, declaredType: column.type, values: row[(1 + offset * 6)..<(7 + offset * 6)], rowCount: rowCount) else {
                     throw PostgresDatasetError.server(dataset: dataset, sqlState: "", message: "the statistics query for '\(entry)' returned an unexpected row")
                 }
-                let nulls = rowCount - Int(nonNull)
-                profiles.append(TableProfile.Column(
-                    name: column.name, declaredType: column.type, nullCount: nulls,
-                    nullShare: rowCount == 0 ? 0 : Double(nulls) / Double(rowCount), distinctCount: Int(distinct),
-                    minimumNumber: values[2], maximumNumber: values[3],
-                    minimumText: Self.text(values[4]), maximumText: Self.text(values[5])))
+                profiles.append(profile)
             }
             index += 200
         } while index < columns.count
         return TableProfile.profiled(name: entry, rowCount: rowCount, columns: profiles)
     }
 
-    private static func text(_ row: [DataValue]) -> String? { row.first.flatMap(text) }
-
-    private static func text(_ value: DataValue) -> String? {
-        if case .text(let text) = value { return text }
-        return nil
-    }
 
     // MARK: Provenance
 
