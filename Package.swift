@@ -28,17 +28,17 @@ let package = Package(
     targets: [
         .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
         .target(name: "TriangulateCLI", dependencies: [
-            "Study", "Project", "Index", "Core", "Transcripts", "Coding", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Study", "Project", "Index", "Core", "Transcripts", "Qualitative", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Study", dependencies: [
-            "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Coding", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Qualitative", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
             "Prioritization",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Project", dependencies: ["Core", "YAMLSupport", "Literature", "Statistics", "Claims"]),
         .target(name: "Index", dependencies: [
-            "Project", "Core", "Transcripts", "Coding", "Literature", "Claims",
+            "Project", "Core", "Transcripts", "Qualitative", "Literature", "Claims",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Core", dependencies: [
@@ -48,10 +48,10 @@ let package = Package(
         ]),
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Coding", dependencies: ["Core", "YAMLSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Qualitative", dependencies: ["Core", "YAMLSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Literature", dependencies: ["Core", "Prioritization", "Statistics"]),
         .target(name: "Interchange", dependencies: [
-            "Core", "Coding", "Transcripts", "Datasets", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "Core", "Qualitative", "Transcripts", "Datasets", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Claims", dependencies: ["Core", "YAMLSupport", "Statistics"]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -71,17 +71,18 @@ let package = Package(
         .target(name: "Statistics"),
         .target(name: "Reports", dependencies: ["Core"]),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Project"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: [
             "Core", "YAMLSupport", "TestSupport", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        .testTarget(name: "TriangulateCLITests", dependencies: ["TriangulateCLI", "TestSupport"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "Project", "Index", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "CodingTests", dependencies: ["Coding", "TestSupport"]),
+        .testTarget(name: "QualitativeTests", dependencies: ["Qualitative", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: [
-            "Interchange", "Coding", "Transcripts", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "Interchange", "Qualitative", "Transcripts", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LiteratureTests", dependencies: ["Literature", "TestSupport"], resources: [.copy("Fixtures")]),

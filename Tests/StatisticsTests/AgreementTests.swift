@@ -205,7 +205,7 @@ final class AgreementTests: XCTestCase {
     }
 
     /// Print-only: the statistics half of the agreement benchmark (the other half, building units
-    /// from codings, is in CodingTests). Timings belong in benchmarks, so nothing is asserted.
+    /// from codings, is in QualitativeTests). Timings belong in benchmarks, so nothing is asserted.
     func testLargeTablePerformancePrintOnly() throws {
         var random = AgreementRandom(state: 11)
         let coders = ["ana", "ben", "cho"]

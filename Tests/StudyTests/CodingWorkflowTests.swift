@@ -1,4 +1,4 @@
-import Coding
+import Qualitative
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -112,9 +112,9 @@ extension ReportBrowserTests {
     /// A study with a literature review gets its PRISMA diagram; every id stays unique.
     func testReviewGetsItsPRISMADiagram() throws {
         let fixture = try StudyFixture(self)
-        try fixture.write("triangulate.yaml", ReviewStudyTests.settings)
+        try fixture.write("triangulate.yaml", ReviewFixture.settings)
         let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
-        try ReviewStudyTests.export.write(to: source, atomically: true, encoding: .utf8)
+        try ReviewFixture.export.write(to: source, atomically: true, encoding: .utf8)
         let study = try fixture.study
         _ = try ReviewRecorder(study: study).importExport(from: source, displayPath: "scopus.bib", name: nil, database: "scopus", search: nil, mapping: nil)
         let (index, _) = try StudyIndex.open(study)

@@ -10,55 +10,11 @@ import XCTest
 
 /// The literature review wired into a study: files written, statuses, screening, reports.
 final class ReviewStudyTests: XCTestCase {
-    static let settings = """
-        title: Fixture study
-        coders: [ana, ben]
-        screening:
-          stages: [title-abstract, full-text]
-          reviewers: [ana, ben]
-          include:
-            - id: I1
-              text: Studies model reuse
-          exclude:
-            - id: E1
-              text: Not software engineering
-            - id: E2
-              text: Not peer reviewed
-        """
-
-    static let export = """
-        @article{smith2020reuse,
-          author = {Smith, Jane and Doe, John},
-          title = {Reuse of Pre-Trained Models in Practice},
-          journal = {EMSE},
-          year = {2020},
-          doi = {10.1000/reuse},
-          abstract = {We study how engineers reuse pre-trained models from hubs.}
-        }
-        @article{broken,
-          title = {Unbalanced {braces,
-          year = 2021
-        @article{lee2021cards,
-          author = {Lee, Kim},
-          title = {Model Cards and Documentation Quality},
-          journal = {TSE},
-          year = {2021},
-          abstract = {Model cards document pre-trained models on Hugging Face.}
-        }
-        @article{ortiz2019farms,
-          author = {Ortiz, Ana},
-          title = {Crop Yields in Dry Farming},
-          journal = {Agronomy},
-          year = {2019},
-          abstract = {Wheat and barley yields under drought.}
-        }
-        """
-
     func makeStudy() throws -> (StudyFixture, Study) {
         let fixture = try StudyFixture(self)
-        try fixture.write("triangulate.yaml", Self.settings)
+        try fixture.write("triangulate.yaml", ReviewFixture.settings)
         let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
-        try Self.export.write(to: source, atomically: true, encoding: .utf8)
+        try ReviewFixture.export.write(to: source, atomically: true, encoding: .utf8)
         let study = try fixture.study
         let outcome = try ReviewRecorder(study: study).importExport(
             from: source, displayPath: "scopus.bib", name: nil, database: "scopus", search: nil, mapping: nil)

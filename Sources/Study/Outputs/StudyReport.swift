@@ -1,5 +1,5 @@
 import Claims
-import Coding
+import Qualitative
 import Core
 import Foundation
 import Index

@@ -1,4 +1,4 @@
-import Coding
+import Qualitative
 import Foundation
 import Index
 import Project

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Coding
+@testable import Qualitative
 
 /// SplitMix64's steps, so the generated corpora are the same on every run.
 private struct UnitsRandom {

@@ -1,4 +1,4 @@
-import Coding
+import Qualitative
 import ArgumentParser
 import Foundation
 import Index

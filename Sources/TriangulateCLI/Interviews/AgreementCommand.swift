@@ -1,5 +1,5 @@
 import ArgumentParser
-import Coding
+import Qualitative
 import Foundation
 import Reports
 import Index

@@ -20,9 +20,9 @@ final class ReviewCLITests: XCTestCase {
 
     func testAReviewFromImportToIncludedBibTeX() throws {
         let fixture = try StudyFixture(self)
-        try fixture.write("triangulate.yaml", ReviewStudyTests.settings)
+        try fixture.write("triangulate.yaml", ReviewFixture.settings)
         let export = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib")
-        try ReviewStudyTests.export.write(to: export, atomically: true, encoding: .utf8)
+        try ReviewFixture.export.write(to: export, atomically: true, encoding: .utf8)
         let root = fixture.root
 
         let imported = try CLI.run(["paper", "import", export.path, "--database", "scopus"], in: root)
@@ -33,9 +33,9 @@ final class ReviewCLITests: XCTestCase {
         let again = try CLI.run(["paper", "import", export.path], in: root)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("already imported"), again.stdout)
-        try (ReviewStudyTests.export + "\n% edited\n").write(to: export, atomically: true, encoding: .utf8)
+        try (ReviewFixture.export + "\n% edited\n").write(to: export, atomically: true, encoding: .utf8)
         XCTAssertEqual(try CLI.run(["paper", "import", export.path], in: root).status, 1)
-        try ReviewStudyTests.export.write(to: export, atomically: true, encoding: .utf8)
+        try ReviewFixture.export.write(to: export, atomically: true, encoding: .utf8)
 
         let search = try CLI.run(["paper", "search", "add", "--database", "scopus", "--query", "reuse", "--date", "2025-09-05",
                                   "--file", "corpus/literature/scopus.bib", "--hits", "3"], in: root)

@@ -1,4 +1,4 @@
-import Coding
+import Qualitative
 import Core
 import XCTest
 

@@ -1,15 +1,12 @@
 import Foundation
-import Index
 import Project
-import Study
-import TestSupport
 import XCTest
 
 /// A small study written into a temporary folder, and a way to run the built `triangulate` on it.
-struct StudyFixture {
-    let root: URL
+public struct StudyFixture {
+    public let root: URL
 
-    init(_ testCase: XCTestCase) throws {
+    public init(_ testCase: XCTestCase) throws {
         root = try TestPaths.temporaryDirectory(for: testCase).appendingPathComponent("study")
         try Study.initialize(at: root, title: "Fixture study")
         try write("triangulate.yaml", """
@@ -110,28 +107,28 @@ struct StudyFixture {
             """)
     }
 
-    func write(_ path: String, _ text: String) throws {
+    public func write(_ path: String, _ text: String) throws {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try (text.hasSuffix("\n") ? text : text + "\n").write(to: url, atomically: true, encoding: .utf8)
     }
 
-    func read(_ path: String) throws -> String {
+    public func read(_ path: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
     }
 
-    var study: Study { get throws { try Study(root: root) } }
+    public var study: Study { get throws { try Study(root: root) } }
 }
 
 /// Runs the built `triangulate` executable.
-enum CLI {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum CLI {
+    public struct Output {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static var executable: URL? {
+    public static var executable: URL? {
         let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
             .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -139,7 +136,7 @@ enum CLI {
         return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     }
 
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Output {
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Output {
         guard let executable else { throw XCTSkip("the triangulate executable is not built next to the tests; run 'swift build' first") }
         let process = Process()
         process.executableURL = executable
@@ -158,4 +155,51 @@ enum CLI {
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
+}
+
+/// A screening setup and a small BibTeX export (one malformed entry) shared by the review tests.
+public enum ReviewFixture {
+    public static let settings = """
+        title: Fixture study
+        coders: [ana, ben]
+        screening:
+          stages: [title-abstract, full-text]
+          reviewers: [ana, ben]
+          include:
+            - id: I1
+              text: Studies model reuse
+          exclude:
+            - id: E1
+              text: Not software engineering
+            - id: E2
+              text: Not peer reviewed
+        """
+
+    public static let export = """
+        @article{smith2020reuse,
+          author = {Smith, Jane and Doe, John},
+          title = {Reuse of Pre-Trained Models in Practice},
+          journal = {EMSE},
+          year = {2020},
+          doi = {10.1000/reuse},
+          abstract = {We study how engineers reuse pre-trained models from hubs.}
+        }
+        @article{broken,
+          title = {Unbalanced {braces,
+          year = 2021
+        @article{lee2021cards,
+          author = {Lee, Kim},
+          title = {Model Cards and Documentation Quality},
+          journal = {TSE},
+          year = {2021},
+          abstract = {Model cards document pre-trained models on Hugging Face.}
+        }
+        @article{ortiz2019farms,
+          author = {Ortiz, Ana},
+          title = {Crop Yields in Dry Farming},
+          journal = {Agronomy},
+          year = {2019},
+          abstract = {Wheat and barley yields under drought.}
+        }
+        """
 }
