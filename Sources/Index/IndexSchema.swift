@@ -136,6 +136,14 @@ enum IndexSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v8") { db in
+            // A claim is kept as parsed (JSON of the Claim), so commands read claims from the
+            // index instead of parsing every claim file again. Claim files are indexed afresh.
+            try db.execute(sql: """
+                ALTER TABLE claim ADD COLUMN document TEXT NOT NULL DEFAULT '';
+                DELETE FROM source WHERE kind = 'claim';
+                """)
+        }
         return migrator
     }
 }

@@ -1,10 +1,10 @@
 import Claims
-import Qualitative
 import Core
 import Foundation
 import GRDB
 import Literature
 import Project
+import Qualitative
 import Transcripts
 #if canImport(Glibc)
 import Glibc
@@ -255,8 +255,8 @@ public final class StudyIndex: Sendable {
                     try problem(StudyError.invalid("claim id '\(claim.id)' is also used by \(other)", at: claim.location))
                     return nil
                 }
-                try db.execute(sql: "INSERT INTO claim(id, source, statement, metrics) VALUES (?, ?, ?, ?)",
-                               arguments: [claim.id, file.path, claim.statement, claim.metrics.count])
+                try ClaimRecord(id: claim.id, source: file.path, statement: claim.statement, metrics: claim.metrics.count,
+                                document: try ClaimRecord.encode(claim)).insert(db)
             }
         } catch let error as DatabaseError {
             throw error

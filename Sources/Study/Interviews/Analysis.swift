@@ -1,7 +1,7 @@
-import Qualitative
 import Foundation
 import Index
 import Project
+import Qualitative
 import Reports
 
 /// Analyses of the coded interviews, each as a format-neutral table (so every one prints as
