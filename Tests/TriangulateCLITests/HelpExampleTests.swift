@@ -108,7 +108,7 @@ final class HelpExampleTests: XCTestCase {
         process.environment = environment
         // stderr goes to a file, so a chatty command cannot fill a pipe nobody reads.
         let errorFile = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".stderr")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let err = try FileHandle(forWritingTo: errorFile)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let out = Pipe()
