@@ -129,9 +129,13 @@ public final class StudyIndex: Sendable {
                 known[row["path"]] = (row["sha256"], row["size"], row["mtime"])
             }
             var changedTranscripts: Set<String> = []
+            // Transcripts that were indexed before and are now changed or gone: their full-text
+            // rows are removed in one pass below (a DELETE by an unindexed FTS column scans the
+            // whole table, so once per transcript would make a full build quadratic).
+            var staleText: Set<String> = []
             let present = Set(files.map(\.path))
             for path in known.keys.sorted() where !present.contains(path) {
-                changedTranscripts.formUnion(try String.fetchAll(db, sql: "SELECT id FROM transcript WHERE source = ?", arguments: [path]))
+                staleText.formUnion(try String.fetchAll(db, sql: "SELECT id FROM transcript WHERE source = ?", arguments: [path]))
                 try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [path])
                 summary.filesRemoved += 1
             }
@@ -150,18 +154,22 @@ public final class StudyIndex: Sendable {
                                    arguments: [stamp.size, stamp.mtime, file.path])
                     continue
                 }
-                changedTranscripts.formUnion(try String.fetchAll(db, sql: "SELECT id FROM transcript WHERE source = ?", arguments: [file.path]))
+                staleText.formUnion(try String.fetchAll(db, sql: "SELECT id FROM transcript WHERE source = ?", arguments: [file.path]))
                 try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [file.path])
                 try db.execute(sql: "INSERT INTO source(path, kind, sha256, size, mtime) VALUES (?, ?, ?, ?, ?)",
                                arguments: [file.path, file.kind.rawValue, sha, stamp.size, stamp.mtime])
                 summary.filesRead += 1
                 if let id = try load(file, into: db, readers: readers) { changedTranscripts.insert(id) }
             }
+            changedTranscripts.formUnion(staleText)
             try anchorCodings(db, transcripts: changedTranscripts)
+            if !staleText.isEmpty {
+                let ids = String(decoding: try JSONEncoder().encode(staleText.sorted()), as: UTF8.self)
+                try db.execute(sql: "DELETE FROM turn_fts WHERE transcript IN (SELECT value FROM json_each(?))", arguments: [ids])
+            }
+            let insertText = try db.makeStatement(sql: "INSERT INTO turn_fts(transcript, number, text) SELECT transcript, number, text FROM turn WHERE transcript = ?")
             for id in changedTranscripts.sorted() {
-                try db.execute(sql: "DELETE FROM turn_fts WHERE transcript = ?", arguments: [id])
-                try db.execute(sql: "INSERT INTO turn_fts(transcript, number, text) SELECT transcript, number, text FROM turn WHERE transcript = ?",
-                               arguments: [id])
+                try insertText.execute(arguments: [id])
             }
         }
         return summary
