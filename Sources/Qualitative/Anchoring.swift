@@ -82,10 +82,15 @@ public struct TurnFingerprint: Sendable, Hashable {
         return scalar.properties.isWhitespace
     }
 
+    /// SHA-256 of the scalars' UTF-8 (the bytes of the String they make), encoded straight into
+    /// one buffer: appending scalar by scalar to a String cost a fifth of a full index build.
     static func hash(_ scalars: some Collection<Unicode.Scalar>) -> String {
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars)
-        return ContentHash.sha256(Data(String(text).utf8))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count + scalars.count / 4)
+        for scalar in scalars {
+            UTF8.encode(scalar) { bytes.append($0) }
+        }
+        return ContentHash.sha256(Data(bytes))
     }
 }
 
