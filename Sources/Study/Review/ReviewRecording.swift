@@ -112,10 +112,11 @@ public struct ReviewRecorder {
             } else {
                 changes.append(FileChange(path: study.relativePath(url), content: try Data(contentsOf: source)))
             }
-            var importsText = (try? Data(contentsOf: layout.imports)) ?? Data(CSVText.line(ReviewImport.header).utf8)
-            if let last = importsText.last, last != UInt8(ascii: "\n") { importsText.append(UInt8(ascii: "\n")) }
-            importsText.append(contentsOf: Array(CSVText.line([target, databaseName, search ?? "", displayPath, String(result.records.count)]).utf8))
-            changes.append(FileChange(path: study.relativePath(layout.imports), content: importsText))
+            let importsPath = study.relativePath(layout.imports)
+            let row = ReviewImport(file: target, database: databaseName, search: search ?? "", original: displayPath, records: result.records.count)
+            changes.append(FileChange(path: importsPath, text: try ReviewImportFile.appending(
+                [row], to: FileManager.default.fileExists(atPath: layout.imports.path) ? TextFile.read(layout.imports, displayPath: importsPath) : nil,
+                file: importsPath)))
             try study.apply(changes)
             _ = try StudyIndex.open(study)
             return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
@@ -158,7 +159,7 @@ public struct ReviewRecorder {
             if decision.group == decision.record {
                 throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
             }
-            try DedupeDecisionFile.append([decision], to: layout.dedupe)
+            try DedupeDecisionFile.append([decision], to: layout.dedupe, displayPath: study.relativePath(layout.dedupe))
             return decision
         }
     }
@@ -175,7 +176,8 @@ public struct ReviewRecorder {
             let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
             let decision = ScreeningDecision(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, reviewer: reviewer)
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-            try ScreeningFile.append([decision], to: layout.screeningFile(for: reviewer))
+            let url = layout.screeningFile(for: reviewer)
+            try ScreeningFile.append([decision], to: url, displayPath: study.relativePath(url), context: .init(reviewer: reviewer, criteria: state.criteria))
             return decision
         }
     }
@@ -192,7 +194,7 @@ public struct ReviewRecorder {
             }
             let resolution = ScreeningResolution(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, resolver: resolver)
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-            try ResolutionFile.append([resolution], to: layout.resolutions)
+            try ResolutionFile.append([resolution], to: layout.resolutions, displayPath: study.relativePath(layout.resolutions), context: state.criteria)
             return resolution
         }
     }
@@ -224,12 +226,8 @@ public struct ReviewRecorder {
                 throw StudyError.invalid("\(id) has not been included at \(previous), so it cannot be screened at \(stage) yet", at: nil)
             }
         }
-        let allowed: [String]
-        switch verdict {
-        case .include: allowed = criteria.include.map(\.id)
-        case .exclude: allowed = criteria.exclude.map(\.id) + (position == criteria.stages.count - 1 ? [ScreeningCriteria.notRetrieved] : [])
-        case .maybe: allowed = (criteria.include + criteria.exclude).map(\.id)
-        }
+        // The rule the screening file's reader applies, so a decision recorded here always reads back.
+        let allowed = criteria.citable(for: verdict, at: stage)
         if verdict == .exclude && criterion == nil {
             throw StudyError.invalid("an exclusion needs its criterion: --exclude ID, one of \(allowed.joined(separator: ", "))", at: nil)
         }
@@ -283,13 +281,14 @@ public struct ReviewRecorder {
                 }
             }
             let url = layout.extractionFile(for: reviewer)
-            var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, form: form)
+            let context = ExtractionFile.Context(reviewer: reviewer, form: form)
+            var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), context: context)
             var entry = entries.first { $0.record == id } ?? ExtractionEntry(record: id, reviewer: reviewer, values: [:])
             for (field, value) in values { entry.values[field] = value.isEmpty ? nil : value }
             entries.removeAll { $0.record == id }
             entries.append(entry)
             try FileManager.default.createDirectory(at: layout.extraction, withIntermediateDirectories: true)
-            try ExtractionFile.write(entries, form: form, to: url)
+            try ExtractionFile.write(entries, to: url, context: context)
             return entry
         }
     }
@@ -302,7 +301,7 @@ public struct ReviewRecorder {
         var entries: [ExtractionEntry] = []
         for name in names {
             let url = layout.extraction.appendingPathComponent(name)
-            entries += try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: String(name.dropLast(4)), form: form)
+            entries += try ExtractionFile.read(url, displayPath: study.relativePath(url), context: .init(reviewer: String(name.dropLast(4)), form: form))
         }
         return ExtractionFile.export(entries, form: form)
     }
