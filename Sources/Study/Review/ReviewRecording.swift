@@ -152,15 +152,29 @@ public struct ReviewRecorder {
     /// `state` saves reading the review again when the caller has just read it (a review session).
     public func decideDuplicate(group: String, record: String, kind: DedupeDecision.Kind, reviewer: String,
                                 state known: ReviewState? = nil) throws -> DedupeDecision {
+        try decideDuplicates([(group, record, kind)], reviewer: reviewer, state: known)[0]
+    }
+
+    /// Appends verdicts on duplicate groups to `dedupe.csv` as one change through the intent
+    /// journal: after a kill at any step the next command that takes the lock ends with all of
+    /// them recorded. Every record is checked before anything is written.
+    public func decideDuplicates(_ answers: [(group: String, record: String, kind: DedupeDecision.Kind)], reviewer: String,
+                                 state known: ReviewState? = nil) throws -> [DedupeDecision] {
         try Self.checkName(reviewer, what: "reviewer")
         return try study.withLock {
             let state = try known ?? ReviewState.load(study)
-            let decision = DedupeDecision(group: try state.recordID(group), record: try state.recordID(record), kind: kind, reviewer: reviewer)
-            if decision.group == decision.record {
-                throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+            let decisions = try answers.map { answer in
+                let decision = DedupeDecision(
+                    group: try state.recordID(answer.group), record: try state.recordID(answer.record), kind: answer.kind, reviewer: reviewer)
+                if decision.group == decision.record {
+                    throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+                }
+                return decision
             }
-            try DedupeDecisionFile.append([decision], to: layout.dedupe, displayPath: study.relativePath(layout.dedupe))
-            return decision
+            let path = study.relativePath(layout.dedupe)
+            let existing = FileManager.default.fileExists(atPath: layout.dedupe.path) ? try TextFile.read(layout.dedupe, displayPath: path) : nil
+            try study.apply([FileChange(path: path, text: try DedupeDecisionFile.appending(decisions, to: existing, file: path))])
+            return decisions
         }
     }
 
