@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Transcripts", dependencies: ["Core", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "YAMLSupport", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
         .target(name: "Qualitative", dependencies: ["Core", "YAMLSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Literature", dependencies: ["Core", "Prioritization", "Statistics"]),
+        .target(name: "Literature", dependencies: ["Core", "YAMLSupport", "Prioritization", "Statistics"]),
         .target(name: "Interchange", dependencies: [
             "Core", "Qualitative", "Transcripts", "Datasets", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -398,13 +398,13 @@ public enum DecisionExporter {
                 for (reviewer, decision) in perReviewer { rows[record, default: [:]][reviewer, default: [:]][stage] = decision }
             }
         }
-        var text = CSVLine.line(["record", "doi", "title", "year", "reviewer"] + stages + ["reason"])
+        var text = CSVText.line(["record", "doi", "title", "year", "reviewer"] + stages + ["reason"])
         for record in rows.keys.sorted() {
             for reviewer in rows[record]!.keys.sorted() {
                 let decisions = rows[record]![reviewer]!
                 let excluded = stages.compactMap { decisions[$0] }.first { $0.verdict == .exclude }
                 let known = byID[record]
-                text += CSVLine.line([record, known?.doi ?? "", known?.title ?? "", known?.year.map(String.init) ?? "", reviewer]
+                text += CSVText.line([record, known?.doi ?? "", known?.title ?? "", known?.year.map(String.init) ?? "", reviewer]
                     + stages.map { decisions[$0]?.verdict.rawValue ?? "" } + [excluded?.criterion ?? ""])
             }
         }

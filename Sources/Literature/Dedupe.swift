@@ -403,42 +403,21 @@ public struct DedupeDecision: Sendable, Equatable {
     }
 }
 
-/// Reading and writing of `dedupe.csv` (`group,record,decision,reviewer`).
-public enum DedupeDecisionFile {
-    public static let header = ["group", "record", "decision", "reviewer"]
+/// `dedupe.csv` (`group,record,decision,reviewer`), appended to as reviewers decide.
+public enum DedupeDecisionFile: DecisionFile {
+    public static func columns(_: Void) -> [String] { ["group", "record", "decision", "reviewer"] }
 
-    public static func parse(_ text: String, file: String) throws -> [DedupeDecision] {
-        let table = try ReviewTable.parse(text, file: file, required: header, allowed: header)
-        return try table.rows.map { row in
-            for name in header where row[name].isEmpty {
-                throw LiteratureError.invalidEntry(row.location(of: name), expected: "a value for '\(name)'", found: "an empty cell")
-            }
-            guard let kind = DedupeDecision.Kind(rawValue: row["decision"]) else {
-                throw LiteratureError.invalidEntry(
-                    row.location(of: "decision"), expected: "'duplicate-of' or 'not-duplicate'", found: "'\(row["decision"])'")
-            }
-            return DedupeDecision(group: row["group"], record: row["record"], kind: kind, reviewer: row["reviewer"])
+    public static func decode(_ row: DecisionRow, context: Void) throws -> DedupeDecision {
+        for name in columns() where row[name].isEmpty {
+            throw row.invalid(name, expected: "a value for '\(name)'", found: "an empty cell")
         }
+        guard let kind = DedupeDecision.Kind(rawValue: row["decision"]) else {
+            throw row.invalid("decision", expected: "'duplicate-of' or 'not-duplicate'", found: "'\(row["decision"])'")
+        }
+        return DedupeDecision(group: row["group"], record: row["record"], kind: kind, reviewer: row["reviewer"])
     }
 
-    /// The whole file, header first, decisions in the given order.
-    public static func csv(_ decisions: [DedupeDecision]) -> String {
-        CSVLine.line(header) + decisions.map(line).joined()
-    }
-
-    /// One decision as a CSV line, for `AtomicFile.append` (write the header first when the file is new).
-    public static func line(_ decision: DedupeDecision) -> String {
-        CSVLine.line([decision.group, decision.record, decision.kind.rawValue, decision.reviewer])
-    }
-
-    public static func read(_ url: URL, displayPath: String) throws -> [DedupeDecision] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath)
-    }
-
-    /// Appends decisions atomically, writing the header when the file does not exist yet.
-    public static func append(_ decisions: [DedupeDecision], to url: URL) throws {
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        try AtomicFile.append((exists ? "" : CSVLine.line(header)) + decisions.map(line).joined(), to: url)
+    public static func cells(of decision: DedupeDecision) -> [String: String] {
+        ["group": decision.group, "record": decision.record, "decision": decision.kind.rawValue, "reviewer": decision.reviewer]
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import YAMLSupport
 
 /// One question of a data-extraction or quality-assessment form.
 public struct ExtractionField: Sendable, Equatable {
@@ -54,18 +55,18 @@ public struct ExtractionForm: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, file: String) throws -> ExtractionForm {
-        let root = try ReviewYAML.parse(text, file: file)
-        let top = try root.mapping("the extraction form", allowed: ["fields"])
-        let fields: [ExtractionField] = try (top["fields"]?.list("'fields'") ?? []).map { item in
-            let entries = try item.mapping("a field", allowed: ["id", "label", "type", "choices"])
-            let id = try ReviewYAML.required("id", in: entries, of: item, what: "a field").string("'id'")
-            let typeNode = try ReviewYAML.required("type", in: entries, of: item, what: "field '\(id)'")
-            guard let kind = ExtractionField.Kind(rawValue: try typeNode.string("'type'")) else {
-                throw typeNode.error(expected: "a type text, number, choice or yes-no")
+        let root = try YAMLValue.parse(text, file: file)
+        let top = try root.fields("the extraction form", allowed: ["fields"])
+        let fields: [ExtractionField] = try top.list("fields").map { item in
+            let entries = try item.fields("a field", allowed: ["id", "label", "type", "choices"])
+            let id = try entries.requiredString("id")
+            let typeNode = try entries.required("type")
+            let typeName = try typeNode.string("'type'")
+            guard let kind = ExtractionField.Kind(rawValue: typeName) else {
+                throw typeNode.error("expected a type text, number, choice or yes-no, found '\(typeName)'")
             }
-            let choices = try (entries["choices"]?.list("'choices'") ?? []).map { try $0.string("a choice") }
-            let field = ExtractionField(
-                id: id, label: try entries["label"]?.string("'label'") ?? id, kind: kind, choices: choices)
+            let choices = try entries.strings("choices")
+            let field = ExtractionField(id: id, label: try entries.string("label") ?? id, kind: kind, choices: choices)
             _ = try ExtractionForm(fields: [field], location: item.location)
             return field
         }
@@ -87,58 +88,53 @@ public struct ExtractionEntry: Sendable, Equatable {
     }
 }
 
-/// Reading and writing of `extraction/<reviewer>.csv`: a `record` column and one column per field id.
-public enum ExtractionFile {
-    /// Columns may be any subset of the form's field ids in any order; every answer is checked
-    /// against its field's type and a record may appear once.
-    public static func parse(_ text: String, file: String, reviewer: String, form: ExtractionForm) throws -> [ExtractionEntry] {
-        let table = try ReviewTable.parse(text, file: file, required: ["record"], allowed: ["record"] + form.fields.map(\.id))
-        var firstLine: [String: Int] = [:]
-        return try table.rows.map { row in
-            let record = row["record"]
-            if record.isEmpty {
-                throw LiteratureError.invalidEntry(row.location(of: "record"), expected: "a record id", found: "an empty cell")
-            }
-            if let first = firstLine[record] {
-                throw LiteratureError.invalidEntry(
-                    row.location(of: "record"), expected: "one row per record", found: "'\(record)' again (first at line \(first))")
-            }
-            firstLine[record] = row.line
-            var values: [String: String] = [:]
-            for field in form.fields where table.header.contains(field.id) {
-                let value = row[field.id]
-                if let expected = field.problem(with: value) {
-                    throw LiteratureError.invalidEntry(
-                        row.location(of: field.id), expected: "\(expected) for '\(field.id)' (\(field.kind.rawValue))", found: "'\(value)'")
-                }
-                if !value.isEmpty { values[field.id] = value }
-            }
-            return ExtractionEntry(record: record, reviewer: reviewer, values: values)
+/// `extraction/<reviewer>.csv`: a `record` column and one column per field id. Columns may be any
+/// subset of the form's field ids in any order; every answer is checked against its field's type
+/// and a record may appear once. Written with every field in form order, rows by record id.
+public enum ExtractionFile: DecisionFile {
+    public struct Context {
+        public var reviewer: String
+        public var form: ExtractionForm
+
+        public init(reviewer: String, form: ExtractionForm) {
+            self.reviewer = reviewer
+            self.form = form
         }
     }
 
-    /// A reviewer's file: `record` then every field in form order, rows by record id.
-    public static func csv(_ entries: [ExtractionEntry], form: ExtractionForm) -> String {
-        let ids = form.fields.map(\.id)
-        return CSVLine.line(["record"] + ids)
-            + entries.sorted { $0.record < $1.record }.map { entry in CSVLine.line([entry.record] + ids.map { entry.values[$0] ?? "" }) }.joined()
+    public static func columns(_ context: Context) -> [String] { ["record"] + context.form.fields.map(\.id) }
+    public static func requiredColumns(_: Context) -> [String] { ["record"] }
+
+    public static func decode(_ row: DecisionRow, context: Context) throws -> ExtractionEntry {
+        let record = row["record"]
+        if record.isEmpty { throw row.invalid("record", expected: "a record id", found: "an empty cell") }
+        var values: [String: String] = [:]
+        for field in context.form.fields where row.has(field.id) {
+            let value = row[field.id]
+            if let expected = field.problem(with: value) {
+                throw row.invalid(field.id, expected: "\(expected) for '\(field.id)' (\(field.kind.rawValue))", found: "'\(value)'")
+            }
+            if !value.isEmpty { values[field.id] = value }
+        }
+        return ExtractionEntry(record: record, reviewer: context.reviewer, values: values)
     }
+
+    public static func cells(of entry: ExtractionEntry) -> [String: String] {
+        entry.values.merging(["record": entry.record]) { _, record in record }
+    }
+
+    public static func identity(of entry: ExtractionEntry) -> DecisionIdentity? {
+        DecisionIdentity(key: entry.record, column: "record", expected: "one row per record", shown: "'\(entry.record)'")
+    }
+
+    public static func ordered(_ entries: [ExtractionEntry]) -> [ExtractionEntry] { entries.sorted { $0.record < $1.record } }
 
     /// All reviewers' answers in one table: `record,reviewer` then the fields in form order, one
     /// row per paper and reviewer, ordered by record then reviewer.
     public static func export(_ entries: [ExtractionEntry], form: ExtractionForm) -> String {
         let ids = form.fields.map(\.id)
         let sorted = entries.sorted { ($0.record, $0.reviewer) < ($1.record, $1.reviewer) }
-        return CSVLine.line(["record", "reviewer"] + ids)
-            + sorted.map { entry in CSVLine.line([entry.record, entry.reviewer] + ids.map { entry.values[$0] ?? "" }) }.joined()
-    }
-
-    public static func read(_ url: URL, displayPath: String, reviewer: String, form: ExtractionForm) throws -> [ExtractionEntry] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath, reviewer: reviewer, form: form)
-    }
-
-    public static func write(_ entries: [ExtractionEntry], form: ExtractionForm, to url: URL) throws {
-        try AtomicFile.write(csv(entries, form: form), to: url)
+        return CSVText.line(["record", "reviewer"] + ids)
+            + sorted.map { entry in CSVText.line([entry.record, entry.reviewer] + ids.map { entry.values[$0] ?? "" }) }.joined()
     }
 }

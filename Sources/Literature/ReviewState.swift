@@ -50,7 +50,30 @@ public struct ReviewImport: Sendable, Equatable, Codable {
     public var original: String
     public var records: Int
 
-    public static let header = ["file", "database", "search", "original", "records"]
+    public init(file: String, database: String, search: String, original: String, records: Int) {
+        self.file = file
+        self.database = database
+        self.search = search
+        self.original = original
+        self.records = records
+    }
+}
+
+/// `corpus/literature/imports.csv` (`file,database,search,original,records`), a row per import.
+public enum ReviewImportFile: DecisionFile {
+    public static func columns(_: Void) -> [String] { ["file", "database", "search", "original", "records"] }
+
+    public static func decode(_ row: DecisionRow, context: Void) throws -> ReviewImport {
+        if row["file"].isEmpty { throw row.invalid("file", expected: "the export's file name", found: "an empty cell") }
+        guard let count = Int(row["records"]), count >= 0 else {
+            throw row.invalid("records", expected: "a record count", found: "'\(row["records"])'")
+        }
+        return ReviewImport(file: row["file"], database: row["database"], search: row["search"], original: row["original"], records: count)
+    }
+
+    public static func cells(of row: ReviewImport) -> [String: String] {
+        ["file": row.file, "database": row.database, "search": row.search, "original": row.original, "records": String(row.records)]
+    }
 }
 
 /// Everything the review's files say, read at once: records, searches, duplicates, screening.
@@ -94,9 +117,9 @@ public struct ReviewState: Sendable {
         var screening: [ScreeningDecision] = []
         for reviewer in reviewers(in: layout.screening) {
             let url = layout.screeningFile(for: reviewer)
-            screening += try ScreeningFile.read(url, displayPath: relativePath(url), reviewer: reviewer, criteria: criteria)
+            screening += try ScreeningFile.read(url, displayPath: relativePath(url), context: .init(reviewer: reviewer, criteria: criteria))
         }
-        let resolutions = try ResolutionFile.read(layout.resolutions, displayPath: relativePath(layout.resolutions), criteria: criteria)
+        let resolutions = try ResolutionFile.read(layout.resolutions, displayPath: relativePath(layout.resolutions), context: criteria)
         var keptFor: [String: String] = [:]
         for group in dedupe.groups { for member in group.duplicates { keptFor[member.recordID] = group.kept } }
         return ReviewState(
@@ -128,21 +151,7 @@ public struct ReviewState: Sendable {
     }
 
     public static func readImports(_ layout: ReviewLayout, relativePath: (URL) -> String) throws -> [ReviewImport] {
-        let url = layout.imports
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let path = relativePath(url)
-        let rows = try CSVText.parse(try TextFile.read(url, displayPath: path), file: path)
-        guard let header = rows.first, header.fields == ReviewImport.header else {
-            throw InvalidRequestError("expected the header \(ReviewImport.header.joined(separator: ",")), found '\(rows.first?.fields.joined(separator: ",") ?? "")'",
-                                     at: SourceLocation(file: path, line: 1, column: 1))
-        }
-        return try rows.dropFirst().map { row in
-            guard row.fields.count == 5, let count = Int(row.fields[4]) else {
-                throw InvalidRequestError("expected 5 fields ending with a record count, found '\(row.fields.joined(separator: ","))'",
-                                         at: SourceLocation(file: path, line: row.line, column: 1))
-            }
-            return ReviewImport(file: row.fields[0], database: row.fields[1], search: row.fields[2], original: row.fields[3], records: count)
-        }
+        try ReviewImportFile.read(layout.imports, displayPath: relativePath(layout.imports))
     }
 
     // MARK: Questions

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import YAMLSupport
 
 /// An inclusion or exclusion criterion with the id decisions cite.
 public struct ScreeningCriterion: Sendable, Equatable {
@@ -82,32 +83,38 @@ public struct ScreeningCriteria: Sendable, Equatable {
     /// `stages` may be left out for the default two. A stage is a name, or a mapping with its
     /// `name` and its own `include` and `exclude` lists.
     public static func parse(_ text: String, file: String) throws -> ScreeningCriteria {
-        let root = try ReviewYAML.parse(text, file: file)
-        let top = try root.mapping("the screening criteria", allowed: ["stages", "include", "exclude"])
-        func criteria(_ key: String, in entries: [String: ReviewYAML]) throws -> [ScreeningCriterion]? {
-            try entries[key].map { node in
-                try node.list("'\(key)'").map { item in
-                    let fields = try item.mapping("a criterion", allowed: ["id", "text"])
-                    return ScreeningCriterion(
-                        id: try ReviewYAML.required("id", in: fields, of: item, what: "a criterion").string("'id'"),
-                        text: try ReviewYAML.required("text", in: fields, of: item, what: "a criterion").string("'text'"))
-                }
+        try ScreeningCriteria(yaml: try YAMLValue.parse(text, file: file))
+    }
+
+    /// The criteria of a YAML mapping, such as the `screening:` section of triangulate.yaml: the one
+    /// place screening criteria are read. `otherKeys` are keys the section may hold for its owner
+    /// (the settings' `reviewers`), which are left to it.
+    public init(yaml node: YAMLValue, what: String = "the screening criteria", otherKeys: [String] = []) throws {
+        let top = try node.fields(what, allowed: ["stages", "include", "exclude"] + otherKeys)
+        func criteria(_ key: String, in fields: YAMLFields) throws -> [ScreeningCriterion]? {
+            guard fields.entries[key] != nil else { return nil }
+            return try fields.list(key).map { item in
+                let criterion = try item.fields("a criterion", allowed: ["id", "text"])
+                return ScreeningCriterion(id: try criterion.requiredString("id"), text: try criterion.requiredString("text"))
             }
         }
         var stages = ["title-abstract", "full-text"]
         var own: [String: StageCriteria] = [:]
         if let node = top["stages"] {
-            stages = try node.list("'stages'").map { item in
-                if case .scalar(let name, _) = item { return name }
-                let fields = try item.mapping("a stage", allowed: ["name", "include", "exclude"])
-                let name = try ReviewYAML.required("name", in: fields, of: item, what: "a stage").string("'name'")
-                own[name] = StageCriteria(include: try criteria("include", in: fields), exclude: try criteria("exclude", in: fields))
+            let items: [YAMLValue]
+            if case .scalar = node.node { items = [node] } else { items = try node.list("'stages'") }
+            stages = try items.map { item in
+                if case .scalar = item.node { return try item.string("a stage") }
+                let fields = try item.fields("a stage", allowed: ["name", "include", "exclude"])
+                let name = try fields.requiredString("name")
+                let stage = StageCriteria(include: try criteria("include", in: fields), exclude: try criteria("exclude", in: fields))
+                if stage.include != nil || stage.exclude != nil { own[name] = stage }
                 return name
             }
         }
-        return try ScreeningCriteria(
+        try self.init(
             stages: stages, include: try criteria("include", in: top) ?? [], exclude: try criteria("exclude", in: top) ?? [],
-            stageCriteria: own, location: root.location)
+            stageCriteria: own, location: node.location)
     }
 
     /// The inclusion criteria a decision at `stage` may cite.
@@ -126,15 +133,20 @@ public struct ScreeningCriteria: Sendable, Equatable {
     public func exclusion(_ id: String) -> ScreeningCriterion? { allExclusions.first { $0.id == id } }
 
     /// True when `not-retrieved` may be cited at `stage`: the full-text stage of a review with one.
-    func allowsNotRetrieved(at stage: String) -> Bool { stages.count > 1 && stage == stages.last }
+    public func allowsNotRetrieved(at stage: String) -> Bool { stages.count > 1 && stage == stages.last }
+
+    /// The criterion ids a decision of `verdict` at `stage` may cite: an inclusion's, an
+    /// exclusion's (with `not-retrieved` where it applies), or either for a maybe.
+    public func citable(for verdict: ScreeningVerdict, at stage: String) -> [String] {
+        switch verdict {
+        case .include: return includeCriteria(at: stage).map(\.id)
+        case .exclude: return exclusionCriteria(at: stage).map(\.id) + (allowsNotRetrieved(at: stage) ? [Self.notRetrieved] : [])
+        case .maybe: return (includeCriteria(at: stage) + exclusionCriteria(at: stage)).map(\.id)
+        }
+    }
 
     func accepts(criterion: String, for verdict: ScreeningVerdict, stage: String) -> Bool {
-        switch verdict {
-        case .exclude:
-            return exclusionCriteria(at: stage).contains { $0.id == criterion } || (criterion == Self.notRetrieved && allowsNotRetrieved(at: stage))
-        case .include: return includeCriteria(at: stage).contains { $0.id == criterion }
-        case .maybe: return (includeCriteria(at: stage) + exclusionCriteria(at: stage)).contains { $0.id == criterion }
-        }
+        citable(for: verdict, at: stage).contains(criterion)
     }
 }
 
@@ -188,101 +200,83 @@ public struct ScreeningResolution: Sendable, Equatable {
     }
 }
 
-/// Reading and writing of a reviewer's `screening/<reviewer>.csv` (`record,stage,decision,criterion,note`).
+/// A reviewer's `screening/<reviewer>.csv` (`record,stage,decision,criterion,note`), each row
+/// checked against the criteria.
 ///
 /// The file is append-only: a reviewer who changes their mind appends a new row, and the last row
 /// for a record and stage is the decision in force.
-public enum ScreeningFile {
-    public static let header = ["record", "stage", "decision", "criterion", "note"]
+public enum ScreeningFile: DecisionFile {
+    public struct Context {
+        public var reviewer: String
+        public var criteria: ScreeningCriteria
 
-    /// Reads and validates every row against `criteria`; the first problem is thrown with its cell.
-    public static func parse(_ text: String, file: String, reviewer: String, criteria: ScreeningCriteria) throws -> [ScreeningDecision] {
-        let table = try ReviewTable.parse(text, file: file, required: header, allowed: header)
-        return try table.rows.map { row in
-            let checked = try checkedDecision(row, criteria: criteria)
-            return ScreeningDecision(
-                record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
-                note: row["note"], reviewer: reviewer, location: row.location(of: "record"))
+        public init(reviewer: String, criteria: ScreeningCriteria) {
+            self.reviewer = reviewer
+            self.criteria = criteria
         }
     }
 
-    static func checkedDecision(_ row: ReviewTable.Row, criteria: ScreeningCriteria) throws -> (verdict: ScreeningVerdict, criterion: String?) {
+    public static func columns(_: Context) -> [String] { ["record", "stage", "decision", "criterion", "note"] }
+
+    public static func decode(_ row: DecisionRow, context: Context) throws -> ScreeningDecision {
+        let checked = try checkedDecision(row, criteria: context.criteria)
+        return ScreeningDecision(
+            record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
+            note: row["note"], reviewer: context.reviewer, location: row.location(of: "record"))
+    }
+
+    public static func cells(of decision: ScreeningDecision) -> [String: String] {
+        ["record": decision.record, "stage": decision.stage, "decision": decision.verdict.rawValue,
+         "criterion": decision.criterion ?? "", "note": decision.note]
+    }
+
+    /// The checks a decision row and a resolution row share: a record, a known stage and verdict,
+    /// and a criterion the stage defines for the verdict (required for an exclusion).
+    static func checkedDecision(_ row: DecisionRow, criteria: ScreeningCriteria) throws -> (verdict: ScreeningVerdict, criterion: String?) {
         if row["record"].isEmpty {
-            throw LiteratureError.invalidEntry(row.location(of: "record"), expected: "a record id", found: "an empty cell")
+            throw row.invalid("record", expected: "a record id", found: "an empty cell")
         }
         guard criteria.stages.contains(row["stage"]) else {
-            throw LiteratureError.invalidEntry(
-                row.location(of: "stage"), expected: "one of the stages \(criteria.stages.joined(separator: ", "))", found: "'\(row["stage"])'")
+            throw row.invalid("stage", expected: "one of the stages \(criteria.stages.joined(separator: ", "))", found: "'\(row["stage"])'")
         }
         guard let verdict = ScreeningVerdict(rawValue: row["decision"]) else {
-            throw LiteratureError.invalidEntry(row.location(of: "decision"), expected: "include, exclude or maybe", found: "'\(row["decision"])'")
+            throw row.invalid("decision", expected: "include, exclude or maybe", found: "'\(row["decision"])'")
         }
+        let stage = row["stage"]
         let criterion = row["criterion"].isEmpty ? nil : row["criterion"]
         if verdict == .exclude && criterion == nil {
-            throw LiteratureError.invalidEntry(
-                row.location(of: "criterion"),
-                expected: "an exclusion criterion id (\(criteria.exclusionCriteria(at: row["stage"]).map(\.id).joined(separator: ", "))) for an exclude decision",
+            throw row.invalid(
+                "criterion",
+                expected: "an exclusion criterion id (\(criteria.exclusionCriteria(at: stage).map(\.id).joined(separator: ", "))) for an exclude decision",
                 found: "an empty cell")
         }
-        if let criterion, !criteria.accepts(criterion: criterion, for: verdict, stage: row["stage"]) {
-            let stage = row["stage"]
-            let ids = (verdict == .include ? criteria.includeCriteria(at: stage) : verdict == .exclude ? criteria.exclusionCriteria(at: stage)
-                : criteria.includeCriteria(at: stage) + criteria.exclusionCriteria(at: stage)).map(\.id)
-                + (verdict == .exclude && criteria.allowsNotRetrieved(at: stage) ? [ScreeningCriteria.notRetrieved] : [])
-            throw LiteratureError.invalidEntry(
-                row.location(of: "criterion"), expected: "a criterion id defined for \(verdict.rawValue) (\(ids.joined(separator: ", ")))",
-                found: "'\(criterion)'")
+        if let criterion, !criteria.accepts(criterion: criterion, for: verdict, stage: stage) {
+            let ids = criteria.citable(for: verdict, at: stage)
+            throw row.invalid(
+                "criterion", expected: "a criterion id defined for \(verdict.rawValue) (\(ids.joined(separator: ", ")))", found: "'\(criterion)'")
         }
         return (verdict, criterion)
     }
-
-    /// One decision as a CSV line.
-    public static func line(_ decision: ScreeningDecision) -> String {
-        CSVLine.line([decision.record, decision.stage, decision.verdict.rawValue, decision.criterion ?? "", decision.note])
-    }
-
-    public static func read(_ url: URL, displayPath: String, reviewer: String, criteria: ScreeningCriteria) throws -> [ScreeningDecision] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath, reviewer: reviewer, criteria: criteria)
-    }
-
-    /// Appends decisions atomically, writing the header when the file is new.
-    public static func append(_ decisions: [ScreeningDecision], to url: URL) throws {
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        try AtomicFile.append((exists ? "" : CSVLine.line(header)) + decisions.map(line).joined(), to: url)
-    }
 }
 
-/// Reading and writing of `screening/resolutions.csv` (`record,stage,decision,criterion,note,resolver`).
-public enum ResolutionFile {
-    public static let header = ["record", "stage", "decision", "criterion", "note", "resolver"]
+/// `screening/resolutions.csv` (`record,stage,decision,criterion,note,resolver`): a screening row
+/// with the resolver's name.
+public enum ResolutionFile: DecisionFile {
+    public static func columns(_: ScreeningCriteria) -> [String] { ["record", "stage", "decision", "criterion", "note", "resolver"] }
 
-    public static func parse(_ text: String, file: String, criteria: ScreeningCriteria) throws -> [ScreeningResolution] {
-        let table = try ReviewTable.parse(text, file: file, required: header, allowed: header)
-        return try table.rows.map { row in
-            let checked = try ScreeningFile.checkedDecision(row, criteria: criteria)
-            if row["resolver"].isEmpty {
-                throw LiteratureError.invalidEntry(row.location(of: "resolver"), expected: "the resolver's name", found: "an empty cell")
-            }
-            return ScreeningResolution(
-                record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
-                note: row["note"], resolver: row["resolver"])
+    public static func decode(_ row: DecisionRow, context criteria: ScreeningCriteria) throws -> ScreeningResolution {
+        let checked = try ScreeningFile.checkedDecision(row, criteria: criteria)
+        if row["resolver"].isEmpty {
+            throw row.invalid("resolver", expected: "the resolver's name", found: "an empty cell")
         }
+        return ScreeningResolution(
+            record: row["record"], stage: row["stage"], verdict: checked.verdict, criterion: checked.criterion,
+            note: row["note"], resolver: row["resolver"])
     }
 
-    public static func line(_ resolution: ScreeningResolution) -> String {
-        CSVLine.line([resolution.record, resolution.stage, resolution.verdict.rawValue, resolution.criterion ?? "",
-                      resolution.note, resolution.resolver])
-    }
-
-    public static func read(_ url: URL, displayPath: String, criteria: ScreeningCriteria) throws -> [ScreeningResolution] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try parse(try ReviewFileText.read(url, displayPath: displayPath), file: displayPath, criteria: criteria)
-    }
-
-    public static func append(_ resolutions: [ScreeningResolution], to url: URL) throws {
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        try AtomicFile.append((exists ? "" : CSVLine.line(header)) + resolutions.map(line).joined(), to: url)
+    public static func cells(of resolution: ScreeningResolution) -> [String: String] {
+        ["record": resolution.record, "stage": resolution.stage, "decision": resolution.verdict.rawValue,
+         "criterion": resolution.criterion ?? "", "note": resolution.note, "resolver": resolution.resolver]
     }
 }
 

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import YAMLSupport
 
 /// One database search as reported in a review's method section.
 public struct SearchLogEntry: Sendable, Equatable {
@@ -65,24 +66,19 @@ public struct SearchLog: Sendable, Equatable {
 
     /// Reads `searches.yaml`; every problem names its line and column.
     public static func parse(_ text: String, file: String) throws -> SearchLog {
-        let root = try ReviewYAML.parse(text, file: file)
+        let root = try YAMLValue.parse(text, file: file)
         if root.isNull { return try SearchLog() }
-        let top = try root.mapping("the search log", allowed: ["searches"])
+        let top = try root.fields("the search log", allowed: ["searches"])
         var log = try SearchLog()
-        for item in try top["searches"]?.list("'searches'") ?? [] {
-            let what = "a search"
-            let fields = try item.mapping(what, allowed: ["id", "database", "query", "date", "file", "hits"])
-            func text(_ key: String) throws -> String {
-                try ReviewYAML.required(key, in: fields, of: item, what: what).string("'\(key)'")
-            }
-            let hitsNode = try ReviewYAML.required("hits", in: fields, of: item, what: what)
-            guard let hits = Int(try hitsNode.string("'hits'")) else {
-                throw hitsNode.error(expected: "'hits' as a whole number")
-            }
-            let dateNode = try ReviewYAML.required("date", in: fields, of: item, what: what)
+        for item in try top.list("searches") {
+            let fields = try item.fields("a search", allowed: ["id", "database", "query", "date", "file", "hits"])
+            let hitsNode = try fields.required("hits")
+            let hits = try hitsNode.int("'hits'")
+            let dateNode = try fields.required("date")
             let entry = SearchLogEntry(
-                id: try text("id"), database: try text("database"), query: try text("query"), date: try text("date"),
-                file: try text("file"), hits: hits)
+                id: try fields.requiredString("id"), database: try fields.requiredString("database"),
+                query: try fields.requiredString("query"), date: try fields.requiredString("date"),
+                file: try fields.requiredString("file"), hits: hits)
             let location: SourceLocation
             if !isDate(entry.date) {
                 location = dateNode.location
@@ -101,11 +97,11 @@ public struct SearchLog: Sendable, Equatable {
         var text = "searches:\n"
         if entries.isEmpty { return "searches: []\n" }
         for entry in entries {
-            text += "  - id: \(ReviewYAML.quoted(entry.id))\n"
-            text += "    database: \(ReviewYAML.quoted(entry.database))\n"
-            text += "    query: \(ReviewYAML.quoted(entry.query))\n"
+            text += "  - id: \(YAMLWriter.quoted(entry.id))\n"
+            text += "    database: \(YAMLWriter.quoted(entry.database))\n"
+            text += "    query: \(YAMLWriter.quoted(entry.query))\n"
             text += "    date: \(entry.date)\n"
-            text += "    file: \(ReviewYAML.quoted(entry.file))\n"
+            text += "    file: \(YAMLWriter.quoted(entry.file))\n"
             text += "    hits: \(entry.hits)\n"
         }
         return text
@@ -171,16 +167,5 @@ extension SearchLog {
             return source
         }
         return (sources, warnings)
-    }
-}
-
-/// Reading of the review's text files with Core's decoding, errors as `LiteratureError`.
-enum ReviewFileText {
-    static func read(_ url: URL, displayPath: String) throws -> String {
-        do {
-            return try TextFile.read(url, displayPath: displayPath)
-        } catch let error as FileError {
-            throw LiteratureError.unreadableFile(error.location ?? SourceLocation(file: displayPath), reason: error.message)
-        }
     }
 }

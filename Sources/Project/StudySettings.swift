@@ -67,17 +67,8 @@ public struct StudySettings: Sendable, Equatable {
             settings.dedupeThreshold = threshold
         }
         if let node = fields["screening"] {
-            let screening = try node.fields("'screening'", allowed: ["stages", "reviewers", "include", "exclude"])
-            func criteria(_ key: String) throws -> [ScreeningCriterion] {
-                try screening.list(key).map { item in
-                    let criterion = try item.fields("a criterion of '\(key)'", allowed: ["id", "text"])
-                    return ScreeningCriterion(id: try criterion.requiredString("id"), text: try criterion.requiredString("text"))
-                }
-            }
-            settings.screening = try ScreeningCriteria(
-                stages: screening["stages"] == nil ? ["title-abstract", "full-text"] : try screening.strings("stages"),
-                include: try criteria("include"), exclude: try criteria("exclude"), location: node.location)
-            settings.screeningReviewers = try screening.strings("reviewers")
+            settings.screening = try ScreeningCriteria(yaml: node, what: "'screening'", otherKeys: ["reviewers"])
+            settings.screeningReviewers = try node.mapping("'screening'").first { $0.key == "reviewers" }?.value.strings("'reviewers'") ?? []
         }
         return settings
     }
@@ -94,14 +85,27 @@ public struct StudySettings: Sendable, Equatable {
         if dedupeThreshold != 0.9 { writer.raw("dedupe_threshold", "\(dedupeThreshold)") }
         if let screening {
             writer.key("screening")
-            writer.flowList("stages", screening.stages, indent: 2)
+            func write(_ criteria: [ScreeningCriterion], as key: String, indent: Int) {
+                writer.key(key, indent: indent)
+                for criterion in criteria {
+                    writer.scalar("id", criterion.id, indent: indent + 4, listItem: true)
+                    writer.scalar("text", criterion.text, indent: indent + 4)
+                }
+            }
+            if screening.stageCriteria.isEmpty {
+                writer.flowList("stages", screening.stages, indent: 2)
+            } else {
+                // A stage with criteria of its own is a mapping; then every stage is, for one layout.
+                writer.key("stages", indent: 2)
+                for stage in screening.stages {
+                    writer.scalar("name", stage, indent: 6, listItem: true)
+                    if let include = screening.stageCriteria[stage]?.include { write(include, as: "include", indent: 6) }
+                    if let exclude = screening.stageCriteria[stage]?.exclude { write(exclude, as: "exclude", indent: 6) }
+                }
+            }
             if !screeningReviewers.isEmpty { writer.flowList("reviewers", screeningReviewers, indent: 2) }
             for (key, criteria) in [("include", screening.include), ("exclude", screening.exclude)] where !criteria.isEmpty {
-                writer.key(key, indent: 2)
-                for criterion in criteria {
-                    writer.scalar("id", criterion.id, indent: 6, listItem: true)
-                    writer.scalar("text", criterion.text, indent: 6)
-                }
+                write(criteria, as: key, indent: 2)
             }
         }
         return writer.text

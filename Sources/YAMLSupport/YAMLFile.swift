@@ -34,7 +34,7 @@ public struct YAMLValue {
             let node = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
             return YAMLValue(node: node, file: file)
         } catch let error as YamlError {
-            throw YAMLError.from(error, file: file)
+            throw YAMLError.from(error, file: file, text: text)
         }
     }
 
@@ -182,8 +182,12 @@ public struct YAMLFields {
 }
 
 extension YAMLError {
-    static func from(_ error: YamlError, file: String) -> YAMLError {
+    static func from(_ error: YamlError, file: String, text: String) -> YAMLError {
         switch error {
+        case .scanner(_, _, let mark, _) where tabIndentation(in: text, line: mark.line) != nil:
+            // YAML forbids tabs in indentation; libyaml's "cannot start any token" does not say so.
+            return YAMLError("expected indentation with spaces, found a tab",
+                             at: SourceLocation(file: file, line: mark.line, column: tabIndentation(in: text, line: mark.line)))
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
@@ -195,6 +199,25 @@ extension YAMLError {
         default:
             return YAMLError("this is not valid YAML: \(error)", at: SourceLocation(file: file))
         }
+    }
+}
+
+extension YAMLError {
+    /// The column of the first tab in the indentation of `line` (from 1), or nil.
+    static func tabIndentation(in text: String, line: Int) -> Int? {
+        guard line >= 1 else { return nil }
+        var number = 1
+        var index = text.unicodeScalars.startIndex
+        while number < line, let newline = text.unicodeScalars[index...].firstIndex(of: "\n") {
+            index = text.unicodeScalars.index(after: newline)
+            number += 1
+        }
+        guard number == line else { return nil }
+        for (offset, scalar) in text.unicodeScalars[index...].enumerated() {
+            if scalar == "\t" { return offset + 1 }
+            if scalar != " " { return nil }
+        }
+        return nil
     }
 }
 

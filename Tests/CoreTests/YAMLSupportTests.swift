@@ -11,6 +11,17 @@ final class YAMLSupportTests: XCTestCase {
         }
     }
 
+    func testATabInTheIndentationIsNamed() {
+        XCTAssertThrowsError(try YAMLValue.parse("stages:\n  \t- a\n", file: "s.yaml")) { error in
+            XCTAssertEqual(String(describing: error), "s.yaml:2:3: expected indentation with spaces, found a tab")
+        }
+        // A tab inside a value is text, and a scanner error elsewhere keeps libyaml's words.
+        XCTAssertEqual(try YAMLValue.parse("note: a\tb\n", file: "s.yaml").fields("n", allowed: ["note"]).string("note"), "a\tb")
+        XCTAssertThrowsError(try YAMLValue.parse("a: `b\n", file: "s.yaml")) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix("s.yaml:1:4: this is not valid YAML"), "\(error)")
+        }
+    }
+
     func testUnknownKeyIsRefusedWithItsLocation() throws {
         let value = try YAMLValue.parse("id: C1\nmin_efect: 0.1\n", file: "c.yaml")
         XCTAssertThrowsError(try value.fields("a claim", allowed: ["id", "min_effect"])) { error in

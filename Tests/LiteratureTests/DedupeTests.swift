@@ -150,8 +150,8 @@ final class DedupeTests: XCTestCase {
         XCTAssertEqual(try DedupeDecisionFile.parse(text, file: "dedupe.csv"), decisions)
         let directory = try TestPaths.temporaryDirectory(for: self)
         let url = directory.appendingPathComponent("dedupe.csv")
-        try DedupeDecisionFile.append(Array(decisions.prefix(2)), to: url)
-        try DedupeDecisionFile.append(Array(decisions.suffix(2)), to: url)
+        try DedupeDecisionFile.append(Array(decisions.prefix(2)), to: url, displayPath: "dedupe.csv")
+        try DedupeDecisionFile.append(Array(decisions.suffix(2)), to: url, displayPath: "dedupe.csv")
         XCTAssertEqual(try DedupeDecisionFile.read(url, displayPath: "dedupe.csv"), decisions)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), text)
     }

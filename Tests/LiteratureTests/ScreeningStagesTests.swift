@@ -58,7 +58,7 @@ final class ScreeningStagesTests: XCTestCase {
         XCTAssertEqual(criteria.exclusionCriteria(at: "abstract").map(\.id), ["A1"])
         XCTAssertEqual(criteria.allExclusions.map(\.id), ["E1", "A1", "F1"])
         XCTAssertThrowsError(try ScreeningFile.parse(
-            "record,stage,decision,criterion,note\ndb.bib#r0,abstract,exclude,E1,\n", file: "ann.csv", reviewer: "ann", criteria: criteria)) {
+            "record,stage,decision,criterion,note\ndb.bib#r0,abstract,exclude,E1,\n", file: "ann.csv", context: .init(reviewer: "ann", criteria: criteria))) {
             XCTAssertEqual("\($0)", "ann.csv:2:4: expected a criterion id defined for exclude (A1), found 'E1'")
         }
         let records = records(5)

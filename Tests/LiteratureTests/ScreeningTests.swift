@@ -35,7 +35,7 @@ final class ScreeningTests: XCTestCase {
             XCTAssertEqual("\($0)", "study.yaml:1:1: expected one or more distinct screening stages (e.g. title-abstract, full-text), found [title-abstract, title-abstract]")
         }
         XCTAssertThrowsError(try ScreeningCriteria.parse("include:\n  - id: I1\n    txt: x\n", file: "study.yaml")) {
-            XCTAssertEqual("\($0)", "study.yaml:3:5: expected one of the keys id, text in a criterion, found 'txt'")
+            XCTAssertEqual("\($0)", "study.yaml:3:5: unknown key 'txt' in a criterion; expected one of: id, text")
         }
     }
 
@@ -49,10 +49,10 @@ final class ScreeningTests: XCTestCase {
             XCTAssertEqual("\($0)", "s.yaml:2:1: expected indentation with spaces, found a tab")
         }
         XCTAssertThrowsError(try ScreeningCriteria.parse("include:\n  - id: I1\n    text: a\n   oops: b\n", file: "s.yaml")) {
-            XCTAssertEqual("\($0)", "s.yaml:4:4: expected indentation matching an enclosing block, found 'oops: b'")
+            XCTAssertEqual("\($0)", "s.yaml:4:4: this is not valid YAML: did not find expected '-' indicator (while parsing a block collection at line 2)")
         }
         XCTAssertThrowsError(try ScreeningCriteria.parse("include: |\n  text\n", file: "s.yaml")) {
-            XCTAssertEqual("\($0)", "s.yaml:1:10: expected a plain or quoted value on one line (block scalars, anchors and flow mappings are not supported), found '|'")
+            XCTAssertEqual("\($0)", "s.yaml:1:10: expected 'include' as a list (lines starting with '- '), found 'text\n'")
         }
     }
 
@@ -70,12 +70,12 @@ final class ScreeningTests: XCTestCase {
             ("a#1,title-abstract,include\n", "ana.csv:2:1: expected 5 fields as in the header, found 3"),
         ]
         for (row, message) in cases {
-            XCTAssertThrowsError(try ScreeningFile.parse(header + row, file: "ana.csv", reviewer: "ana", criteria: criteria), row) {
+            XCTAssertThrowsError(try ScreeningFile.parse(header + row, file: "ana.csv", context: .init(reviewer: "ana", criteria: criteria)), row) {
                 XCTAssertEqual("\($0)", message)
             }
         }
         let good = header + "a#1,title-abstract,include,I1,\"LLM, UML\"\na#1,full-text,exclude,not-retrieved,paywall\n"
-        let decisions = try ScreeningFile.parse(good, file: "ana.csv", reviewer: "ana", criteria: criteria)
+        let decisions = try ScreeningFile.parse(good, file: "ana.csv", context: .init(reviewer: "ana", criteria: criteria))
         XCTAssertEqual(decisions.map(\.note), ["LLM, UML", "paywall"])
         XCTAssertEqual(decisions[1].location, SourceLocation(file: "ana.csv", line: 3, column: 1))
     }
@@ -86,11 +86,11 @@ final class ScreeningTests: XCTestCase {
         let first = ScreeningDecision(record: "acm.bib#x", stage: "title-abstract", verdict: .exclude, criterion: "E2",
                                       note: "a \"vision\" paper", reviewer: "ana")
         let second = ScreeningDecision(record: "acm.bib#y", stage: "title-abstract", verdict: .maybe, reviewer: "ana")
-        try ScreeningFile.append([first], to: url)
-        try ScreeningFile.append([second], to: url)
+        try ScreeningFile.append([first], to: url, displayPath: "screening/ana.csv", context: .init(reviewer: "ana", criteria: criteria))
+        try ScreeningFile.append([second], to: url, displayPath: "screening/ana.csv", context: .init(reviewer: "ana", criteria: criteria))
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8),
                        "record,stage,decision,criterion,note\nacm.bib#x,title-abstract,exclude,E2,\"a \"\"vision\"\" paper\"\nacm.bib#y,title-abstract,maybe,,\n")
-        let read = try ScreeningFile.read(url, displayPath: "screening/ana.csv", reviewer: "ana", criteria: criteria)
+        let read = try ScreeningFile.read(url, displayPath: "screening/ana.csv", context: .init(reviewer: "ana", criteria: criteria))
         XCTAssertEqual(read.map { ScreeningDecision(record: $0.record, stage: $0.stage, verdict: $0.verdict, criterion: $0.criterion,
                                                     note: $0.note, reviewer: $0.reviewer) }, [first, second])
     }
@@ -127,12 +127,12 @@ final class ScreeningTests: XCTestCase {
         XCTAssertEqual(pairs.map(\.record), ["r1", "r2", "r3", "r6"])
         XCTAssertEqual(pairs[1].verdicts, ["ana": .include, "bo": .exclude])
 
-        let resolutions = ResolutionFile.line(resolution)
+        let resolutions = ResolutionFile.line(resolution, context: criteria)
         XCTAssertEqual(resolutions, "r6,title-abstract,exclude,E1,,cy\n")
-        let parsed = try ResolutionFile.parse("record,stage,decision,criterion,note,resolver\n" + resolutions, file: "resolutions.csv", criteria: criteria)
+        let parsed = try ResolutionFile.parse("record,stage,decision,criterion,note,resolver\n" + resolutions, file: "resolutions.csv", context: criteria)
         XCTAssertEqual(parsed, [resolution])
         XCTAssertThrowsError(try ResolutionFile.parse("record,stage,decision,criterion,note,resolver\nr6,full-text,include,,,\n",
-                                                      file: "resolutions.csv", criteria: criteria)) {
+                                                      file: "resolutions.csv", context: criteria)) {
             XCTAssertEqual("\($0)", "resolutions.csv:2:6: expected the resolver's name, found an empty cell")
         }
     }

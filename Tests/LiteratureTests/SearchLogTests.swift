@@ -33,7 +33,9 @@ final class SearchLogTests: XCTestCase {
         let written = log.yaml()
         XCTAssertEqual(try SearchLog.parse(written, file: "searches.yaml"), log)
         XCTAssertEqual(try SearchLog.parse(written, file: "searches.yaml").yaml(), written)
-        XCTAssertTrue(written.hasPrefix("searches:\n  - id: scopus-1\n    database: Scopus\n    query: \"TITLE-ABS-KEY"))
+        // YAMLWriter leaves a value plain where YAML reads it back unchanged, inner quotes included.
+        XCTAssertTrue(written.hasPrefix("searches:\n  - id: scopus-1\n    database: Scopus\n    query: TITLE-ABS-KEY(\"large"), written)
+        XCTAssertTrue(written.contains("    query: \"[[All: \\\"large language model\\\"]]"), written)
     }
 
     func testAddValidatesAndTheFileRoundTrips() throws {
@@ -66,15 +68,15 @@ final class SearchLogTests: XCTestCase {
         }
         let badHits = text.replacingOccurrences(of: "hits: 390", with: "hits: many")
         XCTAssertThrowsError(try SearchLog.parse(badHits, file: "searches.yaml")) {
-            XCTAssertEqual("\($0)", "searches.yaml:8:11: expected 'hits' as a whole number, found the text 'many'")
+            XCTAssertEqual("\($0)", "searches.yaml:8:11: expected 'hits' as a whole number, found 'many'")
         }
         let unknownKey = text.replacingOccurrences(of: "    file: acm.bib", with: "    path: acm.bib")
         XCTAssertThrowsError(try SearchLog.parse(unknownKey, file: "searches.yaml")) {
-            XCTAssertEqual("\($0)", "searches.yaml:13:5: expected one of the keys id, database, query, date, file, hits in a search, found 'path'")
+            XCTAssertEqual("\($0)", "searches.yaml:13:5: unknown key 'path' in a search; expected one of: id, database, query, date, file, hits")
         }
         let missing = text.replacingOccurrences(of: "    hits: 353\n", with: "")
         XCTAssertThrowsError(try SearchLog.parse(missing, file: "searches.yaml")) {
-            XCTAssertEqual("\($0)", "searches.yaml:9:5: expected a 'hits' in a search, found none")
+            XCTAssertEqual("\($0)", "searches.yaml:9:5: a search has no 'hits'; expected a 'hits:' line")
         }
     }
 

@@ -57,7 +57,7 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(form.fields[2].kind, .yesNo)
         XCTAssertEqual(form.fields[3].label, "notes")
         XCTAssertThrowsError(try ExtractionForm.parse(Self.formYAML.replacingOccurrences(of: "type: number", with: "type: integer"), file: "extraction.yaml")) {
-            XCTAssertEqual("\($0)", "extraction.yaml:8:11: expected a type text, number, choice or yes-no, found the text 'integer'")
+            XCTAssertEqual("\($0)", "extraction.yaml:8:11: expected a type text, number, choice or yes-no, found 'integer'")
         }
         XCTAssertThrowsError(try ExtractionForm.parse("fields:\n  - id: t\n    type: choice\n", file: "extraction.yaml")) {
             XCTAssertEqual("\($0)", "extraction.yaml:2:5: expected 'choices' for the choice field 't', found none")
@@ -68,8 +68,8 @@ final class ExtractionTests: XCTestCase {
         let form = try ExtractionForm.parse(Self.formYAML, file: "extraction.yaml")
         let ana = "record,replication,task,participants\np2,yes,generation,12\np1,,\"repair, refactoring\",\n"
         let bo = "record,task,participants,replication,notes\np1,completion,3.5,no,\"small, \"\"toy\"\" study\"\n"
-        let entries = try ExtractionFile.parse(ana, file: "extraction/ana.csv", reviewer: "ana", form: form)
-            + ExtractionFile.parse(bo, file: "extraction/bo.csv", reviewer: "bo", form: form)
+        let entries = try ExtractionFile.parse(ana, file: "extraction/ana.csv", context: .init(reviewer: "ana", form: form))
+            + ExtractionFile.parse(bo, file: "extraction/bo.csv", context: .init(reviewer: "bo", form: form))
         XCTAssertEqual(entries[0].values, ["replication": "yes", "task": "generation", "participants": "12"])
         XCTAssertEqual(entries[1].values, ["task": "repair, refactoring"])
         XCTAssertEqual(ExtractionFile.export(entries, form: form), """
@@ -79,11 +79,11 @@ final class ExtractionTests: XCTestCase {
             p2,ana,generation,12,yes,
 
             """)
-        XCTAssertEqual(ExtractionFile.csv(Array(entries.prefix(2)), form: form),
+        XCTAssertEqual(ExtractionFile.csv(Array(entries.prefix(2)), context: .init(reviewer: "ana", form: form)),
                        "record,task,participants,replication,notes\np1,\"repair, refactoring\",,,\np2,generation,12,yes,\n")
         let url = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("extraction/ana.csv")
-        try ExtractionFile.write(Array(entries.prefix(2)), form: form, to: url)
-        XCTAssertEqual(try ExtractionFile.read(url, displayPath: "ana.csv", reviewer: "ana", form: form).sorted { $0.record < $1.record },
+        try ExtractionFile.write(Array(entries.prefix(2)), to: url, context: .init(reviewer: "ana", form: form))
+        XCTAssertEqual(try ExtractionFile.read(url, displayPath: "ana.csv", context: .init(reviewer: "ana", form: form)).sorted { $0.record < $1.record },
                        Array(entries.prefix(2)).sorted { $0.record < $1.record })
 
         let cases: [(String, String)] = [
@@ -94,7 +94,7 @@ final class ExtractionTests: XCTestCase {
             ("record,task\np1,\np1,\n", "x.csv:3:1: expected one row per record, found 'p1' again (first at line 2)"),
         ]
         for (text, message) in cases {
-            XCTAssertThrowsError(try ExtractionFile.parse(text, file: "x.csv", reviewer: "ana", form: form), text) {
+            XCTAssertThrowsError(try ExtractionFile.parse(text, file: "x.csv", context: .init(reviewer: "ana", form: form)), text) {
                 XCTAssertEqual("\($0)", message)
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Literature
 import Project
 import Qualitative
 import Study
@@ -62,6 +63,36 @@ final class JournalTests: XCTestCase {
                 from: export, displayPath: export.path, name: nil, database: "scopus", search: nil, mapping: nil)
             XCTAssertTrue(again.alreadyImported)
             XCTAssertEqual(try fixture.read("corpus/literature/imports.csv").split(separator: "\n").filter { $0.hasPrefix("scopus.bib,") }.count, 1)
+        }
+    }
+
+    func testDedupeDecisionsKilledAtEachStepEndWithAllOfThem() throws {
+        for step in 0...1 {
+            let fixture = try StudyFixture(self)
+            try fixture.write("triangulate.yaml", ReviewFixture.settings)
+            let folder = try TestPaths.temporaryDirectory(for: self)
+            let exports = [("scopus.bib", ReviewFixture.export), ("ieee.bib", """
+                @article{copy1, title = {Reuse of pre-trained models in practice}, author = {Smith, Jane}, year = {2020}, doi = {10.1000/reuse}}
+                @article{copy2, title = {Reuse of Pre-Trained Models in Practice.}, author = {Smith, J.}, year = {2020}, doi = {10.1000/REUSE}}
+
+                """)]
+            for (name, text) in exports {
+                let url = folder.appendingPathComponent(name)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                _ = try ReviewRecorder(study: try fixture.study).importExport(
+                    from: url, displayPath: name, name: nil, database: nil, search: nil, mapping: nil)
+            }
+            let group = try XCTUnwrap(try ReviewState.load(try fixture.study).dedupe.groups.first)
+            XCTAssertEqual(group.duplicates.count, 2)
+            kill(at: step)
+            XCTAssertThrowsError(try ReviewRecorder(study: try fixture.study).decideDuplicates(
+                group.duplicates.map { (group.kept, $0.recordID, .duplicateOf) }, reviewer: "ana"))
+            JournalFault.hook = nil
+            _ = try StudyIndex.open(try fixture.study)
+            let decisions = try ReviewState.load(try fixture.study).dedupeDecisions
+            XCTAssertEqual(decisions.map(\.record), group.duplicates.map(\.recordID), "step \(step)")
+            XCTAssertEqual(Set(decisions.map(\.group)), [group.kept], "step \(step)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent(".triangulate/journal.json").path))
         }
     }
 

@@ -34,6 +34,45 @@ final class ReviewStudyTests: XCTestCase {
         XCTAssertEqual(try StudySettings.read(url, displayPath: "triangulate.yaml"), study.settings)
     }
 
+    func testSettingsReadStagesWithTheirOwnCriteriaAndScreeningUsesThem() throws {
+        let (fixture, _) = try makeStudy()
+        try fixture.write("triangulate.yaml", """
+            title: T
+            screening:
+              stages:
+                - title-abstract
+                - name: full-text
+                  exclude:
+                    - id: F1
+                      text: No evaluation
+              reviewers: [ana]
+              include:
+                - id: I1
+                  text: Studies model reuse
+              exclude:
+                - id: E1
+                  text: Not software engineering
+
+            """)
+        let study = try fixture.study
+        let criteria = try XCTUnwrap(study.settings.screening)
+        XCTAssertEqual(criteria.exclusionCriteria(at: "full-text").map(\.id), ["F1"])
+        XCTAssertEqual(study.settings.screeningReviewers, ["ana"])
+        let url = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("triangulate.yaml")
+        try study.settings.yamlText.write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try StudySettings.read(url, displayPath: "triangulate.yaml"), study.settings)
+        let recorder = ReviewRecorder(study: study)
+        let record = "scopus.bib#smith2020reuse"
+        _ = try recorder.screen(record: record, stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        XCTAssertThrowsError(try recorder.screen(record: record, stage: "full-text", verdict: .exclude, criterion: "E1", note: "", reviewer: "ana"))
+        _ = try recorder.screen(record: record, stage: "full-text", verdict: .exclude, criterion: "F1", note: "", reviewer: "ana")
+        XCTAssertEqual(try ReviewState.load(study).status(of: record), .excluded(criterion: "F1", stage: "full-text"))
+        try fixture.write("triangulate.yaml", "title: T\nscreening:\n  stages: [a]\n  reviewer: [ana]\n")
+        XCTAssertThrowsError(try fixture.study) {
+            XCTAssertEqual("\($0)", "triangulate.yaml:4:3: unknown key 'reviewer' in 'screening'; expected one of: stages, include, exclude, reviewers")
+        }
+    }
+
     func testSettingsRefuseARepeatedCriterionId() throws {
         let folder = try TestPaths.temporaryDirectory(for: self)
         let url = folder.appendingPathComponent("triangulate.yaml")

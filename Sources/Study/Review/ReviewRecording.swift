@@ -112,10 +112,11 @@ public struct ReviewRecorder {
             } else {
                 changes.append(FileChange(path: study.relativePath(url), content: try Data(contentsOf: source)))
             }
-            var importsText = (try? Data(contentsOf: layout.imports)) ?? Data(CSVText.line(ReviewImport.header).utf8)
-            if let last = importsText.last, last != UInt8(ascii: "\n") { importsText.append(UInt8(ascii: "\n")) }
-            importsText.append(contentsOf: Array(CSVText.line([target, databaseName, search ?? "", displayPath, String(result.records.count)]).utf8))
-            changes.append(FileChange(path: study.relativePath(layout.imports), content: importsText))
+            let importsPath = study.relativePath(layout.imports)
+            let row = ReviewImport(file: target, database: databaseName, search: search ?? "", original: displayPath, records: result.records.count)
+            changes.append(FileChange(path: importsPath, text: try ReviewImportFile.appending(
+                [row], to: FileManager.default.fileExists(atPath: layout.imports.path) ? TextFile.read(layout.imports, displayPath: importsPath) : nil,
+                file: importsPath)))
             try study.apply(changes)
             _ = try StudyIndex.open(study)
             return ReviewImportOutcome(file: study.relativePath(url), records: result.records.count, warnings: warnings)
@@ -151,15 +152,29 @@ public struct ReviewRecorder {
     /// `state` saves reading the review again when the caller has just read it (a review session).
     public func decideDuplicate(group: String, record: String, kind: DedupeDecision.Kind, reviewer: String,
                                 state known: ReviewState? = nil) throws -> DedupeDecision {
+        try decideDuplicates([(group, record, kind)], reviewer: reviewer, state: known)[0]
+    }
+
+    /// Appends verdicts on duplicate groups to `dedupe.csv` as one change through the intent
+    /// journal: after a kill at any step the next command that takes the lock ends with all of
+    /// them recorded. Every record is checked before anything is written.
+    public func decideDuplicates(_ answers: [(group: String, record: String, kind: DedupeDecision.Kind)], reviewer: String,
+                                 state known: ReviewState? = nil) throws -> [DedupeDecision] {
         try Self.checkName(reviewer, what: "reviewer")
         return try study.withLock {
             let state = try known ?? ReviewState.load(study)
-            let decision = DedupeDecision(group: try state.recordID(group), record: try state.recordID(record), kind: kind, reviewer: reviewer)
-            if decision.group == decision.record {
-                throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+            let decisions = try answers.map { answer in
+                let decision = DedupeDecision(
+                    group: try state.recordID(answer.group), record: try state.recordID(answer.record), kind: answer.kind, reviewer: reviewer)
+                if decision.group == decision.record {
+                    throw StudyError.invalid("a record cannot be a duplicate of itself: give the group's kept record and another member", at: nil)
+                }
+                return decision
             }
-            try DedupeDecisionFile.append([decision], to: layout.dedupe)
-            return decision
+            let path = study.relativePath(layout.dedupe)
+            let existing = FileManager.default.fileExists(atPath: layout.dedupe.path) ? try TextFile.read(layout.dedupe, displayPath: path) : nil
+            try study.apply([FileChange(path: path, text: try DedupeDecisionFile.appending(decisions, to: existing, file: path))])
+            return decisions
         }
     }
 
@@ -175,7 +190,8 @@ public struct ReviewRecorder {
             let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
             let decision = ScreeningDecision(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, reviewer: reviewer)
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-            try ScreeningFile.append([decision], to: layout.screeningFile(for: reviewer))
+            let url = layout.screeningFile(for: reviewer)
+            try ScreeningFile.append([decision], to: url, displayPath: study.relativePath(url), context: .init(reviewer: reviewer, criteria: state.criteria))
             return decision
         }
     }
@@ -192,7 +208,7 @@ public struct ReviewRecorder {
             }
             let resolution = ScreeningResolution(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, resolver: resolver)
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)
-            try ResolutionFile.append([resolution], to: layout.resolutions)
+            try ResolutionFile.append([resolution], to: layout.resolutions, displayPath: study.relativePath(layout.resolutions), context: state.criteria)
             return resolution
         }
     }
@@ -224,12 +240,8 @@ public struct ReviewRecorder {
                 throw StudyError.invalid("\(id) has not been included at \(previous), so it cannot be screened at \(stage) yet", at: nil)
             }
         }
-        let allowed: [String]
-        switch verdict {
-        case .include: allowed = criteria.include.map(\.id)
-        case .exclude: allowed = criteria.exclude.map(\.id) + (position == criteria.stages.count - 1 ? [ScreeningCriteria.notRetrieved] : [])
-        case .maybe: allowed = (criteria.include + criteria.exclude).map(\.id)
-        }
+        // The rule the screening file's reader applies, so a decision recorded here always reads back.
+        let allowed = criteria.citable(for: verdict, at: stage)
         if verdict == .exclude && criterion == nil {
             throw StudyError.invalid("an exclusion needs its criterion: --exclude ID, one of \(allowed.joined(separator: ", "))", at: nil)
         }
@@ -283,13 +295,14 @@ public struct ReviewRecorder {
                 }
             }
             let url = layout.extractionFile(for: reviewer)
-            var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: reviewer, form: form)
+            let context = ExtractionFile.Context(reviewer: reviewer, form: form)
+            var entries = try ExtractionFile.read(url, displayPath: study.relativePath(url), context: context)
             var entry = entries.first { $0.record == id } ?? ExtractionEntry(record: id, reviewer: reviewer, values: [:])
             for (field, value) in values { entry.values[field] = value.isEmpty ? nil : value }
             entries.removeAll { $0.record == id }
             entries.append(entry)
             try FileManager.default.createDirectory(at: layout.extraction, withIntermediateDirectories: true)
-            try ExtractionFile.write(entries, form: form, to: url)
+            try ExtractionFile.write(entries, to: url, context: context)
             return entry
         }
     }
@@ -302,7 +315,7 @@ public struct ReviewRecorder {
         var entries: [ExtractionEntry] = []
         for name in names {
             let url = layout.extraction.appendingPathComponent(name)
-            entries += try ExtractionFile.read(url, displayPath: study.relativePath(url), reviewer: String(name.dropLast(4)), form: form)
+            entries += try ExtractionFile.read(url, displayPath: study.relativePath(url), context: .init(reviewer: String(name.dropLast(4)), form: form))
         }
         return ExtractionFile.export(entries, form: form)
     }
