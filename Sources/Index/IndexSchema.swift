@@ -3,7 +3,7 @@ import GRDB
 /// The schema of the derived index. Migrations are plain SQL and never change once shipped; since
 /// the index is derived, an index written by another schema is simply deleted and rebuilt.
 enum IndexSchema {
-    static let version = "1"
+    static let version = "2"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -134,6 +134,24 @@ enum IndexSchema {
                     "end" INTEGER NOT NULL,
                     PRIMARY KEY (transcript, position)
                 );
+                """)
+        }
+        migrator.registerMigration("v8") { db in
+            // Case-level codings: a code applied to a participant as a whole (DESIGN §3), with
+            // the excerpts that ground it as JSON (they are not anchored here).
+            try db.execute(sql: """
+                CREATE TABLE case_coding (
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    line INTEGER NOT NULL,
+                    coder TEXT NOT NULL,
+                    participant TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    excerpts INTEGER NOT NULL,
+                    memo TEXT,
+                    at TEXT,
+                    PRIMARY KEY (source, line)
+                );
+                CREATE INDEX case_coding_by_code ON case_coding(code);
                 """)
         }
         return migrator

@@ -124,7 +124,12 @@ extension StudyIndex {
 
     /// How many codings of `code` (or of a sub-code) the study has.
     public func codingCount(covering code: String) throws -> Int {
-        try read { db in try IndexedCoding.all().covering(code: code).fetchCount(db) }
+        try read { db in
+            let prefix = Code.coverPrefix(code)
+            let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_coding WHERE code = ? OR substr(code, 1, ?) = ?",
+                                         arguments: [code, prefix.count, prefix]) ?? 0
+            return try IndexedCoding.all().covering(code: code).fetchCount(db) + cases
+        }
     }
 
     /// Codes a coder applied at one place: a whole turn (`start` nil) or a span.
