@@ -249,7 +249,10 @@ extension StudyIndex {
                 papers: try PaperRecord.select(PaperRecord.Columns.key).distinct().fetchCount(db),
                 claims: try ClaimRecord.fetchCount(db),
                 metrics: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(metrics), 0) FROM claim") ?? 0,
-                codingsByCoder: try Row.fetchAll(db, sql: "SELECT coder, COUNT(*) AS n FROM coding GROUP BY coder ORDER BY coder")
+                codingsByCoder: try Row.fetchAll(db, sql: """
+                    SELECT coder, COUNT(*) AS n FROM (SELECT coder FROM coding UNION ALL SELECT coder FROM case_coding)
+                    GROUP BY coder ORDER BY coder
+                    """)
                     .map { ($0["coder"], $0["n"]) })
         }
     }

@@ -18,7 +18,7 @@ struct AnalyzeCommand: ParsableCommand {
               triangulate analyze matrix --presence
               triangulate analyze cooccurrence --spans --format csv
               triangulate analyze saturation --plot saturation.svg
-              triangulate analyze matrix --where role=engineer --where years_experience>=5
+              triangulate analyze matrix --where "Company type=Startup" --where "DL Expertise=Expert"
               triangulate analyze turnover turnover --k 1000 --order-by rank
             """,
         subcommands: [CodeMatrix.self, Cooccurrence.self, Saturation.self, Turnover.self])
