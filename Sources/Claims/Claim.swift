@@ -3,7 +3,7 @@ import Foundation
 import YAMLSupport
 
 /// A paper that makes a claim, by citation key, with the passage that makes it.
-public struct PaperSource: Sendable, Equatable {
+public struct PaperSource: Sendable, Equatable, Codable {
     public var paper: String
     public var quote: String?
     public var page: String?
@@ -18,7 +18,7 @@ public struct PaperSource: Sendable, Equatable {
 }
 
 /// A claim of the study: where it comes from and the metrics that test it (DESIGN §4).
-public struct Claim: Sendable, Equatable {
+public struct Claim: Sendable, Equatable, Codable {
     public var id: String
     public var statement: String
     public var sources: [PaperSource]

@@ -4,7 +4,7 @@ import YAMLSupport
 
 /// Which interval an effect without a closed form (epsilon squared, eta squared, Cramér's V)
 /// gets; every other effect has one analytic interval.
-public enum IntervalKind: String, Sendable, CaseIterable {
+public enum IntervalKind: String, Sendable, Codable, CaseIterable {
     /// The inversion of the statistic's noncentral distribution (docs/statistics.md).
     case analytic
     /// A seeded percentile bootstrap.
@@ -13,7 +13,7 @@ public enum IntervalKind: String, Sendable, CaseIterable {
 
 /// The resamples and seed of a bootstrap interval, as a study or metric writes them
 /// (`bootstrap: {resamples: 2000, seed: 20240601}`); nil fields take the study's or the defaults.
-public struct BootstrapSettings: Sendable, Equatable {
+public struct BootstrapSettings: Sendable, Equatable, Codable {
     public var resamples: Int?
     public var seed: UInt64?
 

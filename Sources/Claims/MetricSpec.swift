@@ -4,7 +4,7 @@ import Statistics
 import YAMLSupport
 
 /// The statistical test a metric runs; each expects particular columns from its query.
-public enum TestKind: String, Sendable, CaseIterable {
+public enum TestKind: String, Sendable, Codable, CaseIterable {
     case spearman, pearson, kendall
     case mannWhitney = "mann-whitney"
     case welchT = "welch-t"
@@ -71,7 +71,7 @@ public enum TestKind: String, Sendable, CaseIterable {
 }
 
 /// The direction a claim predicts.
-public enum Expectation: String, Sendable, CaseIterable {
+public enum Expectation: String, Sendable, Codable, CaseIterable {
     case greater, less, positive, negative, different
     /// For a threshold: the value reaches the threshold.
     case atLeast = "at-least"
@@ -87,7 +87,7 @@ public enum Expectation: String, Sendable, CaseIterable {
 }
 
 /// One metric that tests a claim on a dataset (DESIGN §4).
-public struct MetricSpec: Sendable, Equatable {
+public struct MetricSpec: Sendable, Equatable, Codable {
     public var id: String
     /// The dataset to query; nil uses the study's default dataset.
     public var dataset: String?

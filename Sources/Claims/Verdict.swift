@@ -113,7 +113,7 @@ public struct CombinedVerdict: Sendable, Equatable {
 
 /// How a claim with several metrics is judged: all must support it (the default), any one, or
 /// more than half.
-public enum ClaimRule: String, Sendable, CaseIterable {
+public enum ClaimRule: String, Sendable, Codable, CaseIterable {
     case all, any, majority
 }
 

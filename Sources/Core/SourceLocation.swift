@@ -1,7 +1,7 @@
 /// A place in a text file, for error messages a researcher can act on.
 ///
 /// Lines and columns count from 1; columns count Unicode scalars, as an editor shows them.
-public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
     public var file: String
     public var line: Int?
     public var column: Int?

@@ -41,11 +41,12 @@ extension StudyIndex {
                                       summary: errors.map { "  \($0.location): \($0.message)" }.joined(separator: "\n"))
     }
 
-    /// The claims, read from their files, in natural order of their ids (C2 before C10).
+    /// The claims as indexed (parsed once per change of their file), in natural order of their
+    /// ids (C2 before C10).
     public func claims() throws -> [Claim] {
-        let paths = try paths(of: .claim)
-        return try paths.map { try Claim.read(study.resolve($0), displayPath: $0) }
-            .sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending || ($0.id.localizedStandardCompare($1.id) == .orderedSame && $0.id < $1.id) }
+        let documents: [String] = try read { db in try ClaimRecord.select(ClaimRecord.Columns.document, as: String.self).fetchAll(db) }
+        let claims = try documents.map(ClaimRecord.decode)
+        return claims.sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending || ($0.id.localizedStandardCompare($1.id) == .orderedSame && $0.id < $1.id) }
     }
 
     /// All participants of the study: the rows of participants.csv, or the transcripts when it lists none.

@@ -137,8 +137,16 @@ enum IndexSchema {
                 """)
         }
         migrator.registerMigration("v8") { db in
+            // A claim is kept as parsed (JSON of the Claim), so commands read claims from the
+            // index instead of parsing every claim file again. Claim files are indexed afresh.
+            try db.execute(sql: """
+                ALTER TABLE claim ADD COLUMN document TEXT NOT NULL DEFAULT '';
+                DELETE FROM source WHERE kind = 'claim';
+                """)
+        }
+        migrator.registerMigration("v9") { db in
             // Case-level codings: a code applied to a participant as a whole (DESIGN §3), with
-            // the excerpts that ground it as JSON (they are not anchored here).
+            // the number of excerpts that ground it (they are not anchored here). Codings files are read afresh.
             try db.execute(sql: """
                 CREATE TABLE case_coding (
                     source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
@@ -152,6 +160,7 @@ enum IndexSchema {
                     PRIMARY KEY (source, line)
                 );
                 CREATE INDEX case_coding_by_code ON case_coding(code);
+                DELETE FROM source WHERE kind = 'codings';
                 """)
         }
         return migrator

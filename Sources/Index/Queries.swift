@@ -1,8 +1,8 @@
-import Qualitative
 import Core
 import Foundation
 import GRDB
 import Project
+import Qualitative
 
 /// A study file kind the index mirrors.
 public enum StudyFileKind: String, Sendable {

@@ -1,6 +1,8 @@
-import Qualitative
+import Claims
 import Core
+import Foundation
 import GRDB
+import Qualitative
 
 /// The index's tables as record types (GRDB's records): one type per table, the columns named
 /// once in `Columns`, the SQL column names in snake case.
@@ -217,10 +219,13 @@ struct ClaimRecord: IndexRecord {
     var source: String
     var statement: String
     var metrics: Int
+    /// The parsed claim as JSON (`ClaimRecord.encode`/`decode`).
+    var document: String
 
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let source = Column(CodingKeys.source)
+        static let document = Column(CodingKeys.document)
     }
 }
 
@@ -230,4 +235,16 @@ struct ReviewStatusRecord: IndexRecord {
     static let databaseTableName = "review_status"
     var key: String
     var status: String
+}
+
+extension ClaimRecord {
+    static func encode(_ claim: Claim) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(claim), as: UTF8.self)
+    }
+
+    static func decode(_ document: String) throws -> Claim {
+        try JSONDecoder().decode(Claim.self, from: Data(document.utf8))
+    }
 }

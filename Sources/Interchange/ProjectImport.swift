@@ -1,6 +1,6 @@
-import Qualitative
 import Core
 import Foundation
+import Qualitative
 import Transcripts
 
 /// How a project counts character positions in its plain texts.

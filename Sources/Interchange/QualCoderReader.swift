@@ -1,7 +1,7 @@
-import Qualitative
 import Core
 import Datasets
 import Foundation
+import Qualitative
 
 /// Reads a QualCoder project (its SQLite `data.qda`, opened read-only) into the neutral project
 /// model, so it imports exactly as a REFI-QDA project does.

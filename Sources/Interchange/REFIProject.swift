@@ -1,6 +1,6 @@
-import Qualitative
 import Core
 import Foundation
+import Qualitative
 
 /// A qualitative project as REFI-QDA (and QualCoder) describe it, neutral to any one tool: what
 /// a reader found, before anything is turned into study files.

@@ -1,6 +1,6 @@
-import Qualitative
 import Core
 import Foundation
+import Qualitative
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,6 +1,6 @@
-import Qualitative
 import Core
 import Foundation
+import Qualitative
 import Transcripts
 
 /// Writes a study as a REFI-QDA 1.5 project (`.qdpx`) that validates against Project-mrt2019.xsd.

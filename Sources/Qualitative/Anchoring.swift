@@ -52,9 +52,11 @@ public struct TurnFingerprint: Sendable, Hashable {
     /// The normalised scalars and, for each, its offset in the original text.
     static func normaliseMapped(_ text: String) -> (scalars: [Unicode.Scalar], offsets: [Int]) {
         var scalars: [Unicode.Scalar] = [], offsets: [Int] = []
+        scalars.reserveCapacity(text.utf8.count)
+        offsets.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for (offset, scalar) in text.unicodeScalars.enumerated() {
-            if scalar.properties.isWhitespace {
+            if isWhitespace(scalar) {
                 pendingSpace = !scalars.isEmpty
                 continue
             }
@@ -67,6 +69,17 @@ public struct TurnFingerprint: Sendable, Hashable {
             offsets.append(offset)
         }
         return (scalars, offsets)
+    }
+
+    /// Unicode's White_Space property, answered without a property lookup for every scalar
+    /// below U+1680 (the first white space after U+00A0), which is nearly all of any transcript.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        if value == 0x85 || value == 0xA0 { return true }
+        if value < 0x1680 { return false }
+        return scalar.properties.isWhitespace
     }
 
     static func hash(_ scalars: some Collection<Unicode.Scalar>) -> String {

@@ -1,6 +1,6 @@
-import Qualitative
 import Foundation
 import Interchange
+import Qualitative
 import TestSupport
 import Transcripts
 import XCTest

@@ -1,5 +1,5 @@
-import Qualitative
 import Core
+import Qualitative
 import XCTest
 
 /// Case-level codings as evidence for their participant (matrix, saturation) and as agreement units.

@@ -1,5 +1,5 @@
-import Qualitative
 import Core
+import Qualitative
 import XCTest
 
 /// The codings file's new optional fields (fingerprints, case-level codings) and its old lines.

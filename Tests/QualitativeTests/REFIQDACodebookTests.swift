@@ -1,5 +1,5 @@
-import Qualitative
 import Foundation
+import Qualitative
 import TestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
-import Qualitative
 import Core
+import Qualitative
 import XCTest
 
 /// The edit-and-recode suite (issue 10.4): a coded transcript is edited — turns inserted,

@@ -1,6 +1,6 @@
-import Qualitative
 import Core
 import Foundation
+import Qualitative
 import TestSupport
 import XCTest
 

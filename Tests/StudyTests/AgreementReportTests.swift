@@ -1,8 +1,8 @@
-import Qualitative
 import Foundation
-import Statistics
 import Index
 import Project
+import Qualitative
+import Statistics
 import Study
 import TestSupport
 import XCTest

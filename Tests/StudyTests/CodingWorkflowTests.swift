@@ -1,5 +1,5 @@
-import Qualitative
 import Foundation
+import Qualitative
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,9 +1,9 @@
-import Qualitative
 import Claims
 import Foundation
-import Reports
 import Index
 import Project
+import Qualitative
+import Reports
 import Study
 import TestSupport
 import XCTest

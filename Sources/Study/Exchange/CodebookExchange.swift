@@ -1,8 +1,8 @@
-import Qualitative
 import Core
 import Foundation
 import Index
 import Project
+import Qualitative
 import ZIPFoundation
 
 /// REFI-QDA codebook exchange for the study (`codebook import` and `codebook export`).

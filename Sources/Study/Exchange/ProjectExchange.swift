@@ -1,9 +1,9 @@
-import Qualitative
 import Core
 import Foundation
 import Index
-import Project
 import Interchange
+import Project
+import Qualitative
 import Transcripts
 
 /// Moves a whole qualitative project in and out of the study (`project import|export`): REFI-QDA

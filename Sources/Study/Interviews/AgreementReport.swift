@@ -1,7 +1,7 @@
-import Qualitative
 import Foundation
 import Index
 import Project
+import Qualitative
 import Reports
 import Statistics
 

@@ -1,8 +1,8 @@
-import Qualitative
 import Core
 import Foundation
 import Index
 import Project
+import Qualitative
 import Reports
 
 /// Analyses of the coded interviews, each as a format-neutral table (so every one prints as

@@ -1,8 +1,8 @@
-import Qualitative
 import Core
 import Foundation
 import Index
 import Project
+import Qualitative
 
 /// A CSV file of codings to record at once (`tag --from FILE`): a header with `transcript`,
 /// `turn` and `code`, and optionally `quote` and `memo`; several codes in one cell are separated

@@ -1,9 +1,9 @@
 import Claims
-import Qualitative
 import Core
 import Foundation
 import Index
 import Project
+import Qualitative
 import YAMLSupport
 
 /// What a codebook change rewrote.

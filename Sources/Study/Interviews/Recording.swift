@@ -1,9 +1,9 @@
 import Claims
-import Qualitative
 import Core
 import Foundation
 import Index
 import Project
+import Qualitative
 
 /// What `tag` did.
 public struct TagOutcome: Sendable, Equatable {

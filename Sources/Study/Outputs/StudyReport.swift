@@ -1,10 +1,10 @@
 import Claims
-import Qualitative
 import Core
 import Foundation
 import Index
 import Literature
 import Project
+import Qualitative
 import Reports
 import Statistics
 

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Qualitative
 import Foundation
-import Reports
 import Index
 import Project
+import Qualitative
+import Reports
 import Study
 
 extension AgreementUnit: ExpressibleByArgument {}

@@ -1,7 +1,7 @@
-import Qualitative
 import Foundation
 import Index
 import Project
+import Qualitative
 import Study
 
 /// Walks the participant turns of one transcript that a coder has not coded yet and asks for

@@ -1,8 +1,8 @@
-import Qualitative
 import ArgumentParser
 import Foundation
 import Index
 import Project
+import Qualitative
 import Study
 
 struct TagCommand: ParsableCommand {
