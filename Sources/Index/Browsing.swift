@@ -163,7 +163,8 @@ extension StudyIndex {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT k.id, k.name, k.definition,
-                       (SELECT COUNT(*) FROM coding c WHERE c.code = k.id OR substr(c.code, 1, length(k.id) + 1) = k.id || '/') AS n
+                       (SELECT COUNT(*) FROM coding c WHERE c.code = k.id OR substr(c.code, 1, length(k.id) + 1) = k.id || '/')
+                       + (SELECT COUNT(*) FROM case_coding c WHERE c.code = k.id OR substr(c.code, 1, length(k.id) + 1) = k.id || '/') AS n
                 FROM code k ORDER BY k.source, k.line
                 """).map { CodeSummary(id: $0["id"], name: $0["name"], definition: $0["definition"], codings: $0["n"]) }
         }

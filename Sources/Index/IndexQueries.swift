@@ -3,6 +3,7 @@ import Core
 import Foundation
 import GRDB
 import Project
+import Qualitative
 
 extension StudyIndex {
     /// The problems the last refresh found in the study's files, by file.
@@ -63,8 +64,8 @@ extension StudyIndex {
         }
     }
 
-    /// Participants (transcript ids) with at least one anchored coding whose code is one of
-    /// `codes` or a descendant of one, sorted.
+    /// Participants with at least one anchored coding in their transcript, or one case-level
+    /// coding, whose code is one of `codes` or a descendant of one, sorted.
     public func participants(withCodes codes: [String]) throws -> [String] {
         guard !codes.isEmpty else { return [] }
         return try read { db in
@@ -72,6 +73,10 @@ extension StudyIndex {
             for code in codes {
                 found.formUnion(try String.fetchAll(
                     db, IndexedCoding.all().anchored().covering(code: code).select(IndexedCoding.Columns.transcript).distinct()))
+                let prefix = Code.coverPrefix(code)
+                found.formUnion(try String.fetchAll(db, sql: """
+                    SELECT DISTINCT participant FROM case_coding WHERE code = ? OR substr(code, 1, ?) = ?
+                    """, arguments: [code, prefix.count, prefix]))
             }
             return found.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
         }
@@ -92,6 +97,35 @@ extension StudyIndex {
                 throw StudyError.invalid("transcript \(transcript) has turns 1 to \(count); there is no turn \(turn)", at: nil)
             }
             return text
+        }
+    }
+}
+
+/// A case-level coding as the index holds it: a code applied to a participant as a whole.
+public struct IndexedCaseCoding: Sendable, Equatable {
+    /// The codings file and line that hold it.
+    public var source: String
+    public var line: Int
+    public var coder: String
+    public var participant: String
+    public var code: String
+    /// How many excerpts ground it.
+    public var excerpts: Int
+    public var memo: String?
+}
+
+extension StudyIndex {
+    /// The case-level codings, of one coder or all, in file order.
+    public func caseCodings(coder: String? = nil) throws -> [IndexedCaseCoding] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT source, line, coder, participant, code, excerpts, memo FROM case_coding
+                WHERE ?1 IS NULL OR coder = ?1 ORDER BY source, line
+                """, arguments: [coder])
+            return rows.map {
+                IndexedCaseCoding(source: $0["source"], line: $0["line"], coder: $0["coder"], participant: $0["participant"],
+                                  code: $0["code"], excerpts: $0["excerpts"], memo: $0["memo"])
+            }
         }
     }
 }

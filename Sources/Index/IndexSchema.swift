@@ -3,7 +3,7 @@ import GRDB
 /// The schema of the derived index. Migrations are plain SQL and never change once shipped; since
 /// the index is derived, an index written by another schema is simply deleted and rebuilt.
 enum IndexSchema {
-    static let version = "1"
+    static let version = "2"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -142,6 +142,25 @@ enum IndexSchema {
             try db.execute(sql: """
                 ALTER TABLE claim ADD COLUMN document TEXT NOT NULL DEFAULT '';
                 DELETE FROM source WHERE kind = 'claim';
+                """)
+        }
+        migrator.registerMigration("v9") { db in
+            // Case-level codings: a code applied to a participant as a whole (DESIGN §3), with
+            // the number of excerpts that ground it (they are not anchored here). Codings files are read afresh.
+            try db.execute(sql: """
+                CREATE TABLE case_coding (
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    line INTEGER NOT NULL,
+                    coder TEXT NOT NULL,
+                    participant TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    excerpts INTEGER NOT NULL,
+                    memo TEXT,
+                    at TEXT,
+                    PRIMARY KEY (source, line)
+                );
+                CREATE INDEX case_coding_by_code ON case_coding(code);
+                DELETE FROM source WHERE kind = 'codings';
                 """)
         }
         return migrator

@@ -124,7 +124,12 @@ extension StudyIndex {
 
     /// How many codings of `code` (or of a sub-code) the study has.
     public func codingCount(covering code: String) throws -> Int {
-        try read { db in try IndexedCoding.all().covering(code: code).fetchCount(db) }
+        try read { db in
+            let prefix = Code.coverPrefix(code)
+            let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_coding WHERE code = ? OR substr(code, 1, ?) = ?",
+                                         arguments: [code, prefix.count, prefix]) ?? 0
+            return try IndexedCoding.all().covering(code: code).fetchCount(db) + cases
+        }
     }
 
     /// Codes a coder applied at one place: a whole turn (`start` nil) or a span.
@@ -244,7 +249,10 @@ extension StudyIndex {
                 papers: try PaperRecord.select(PaperRecord.Columns.key).distinct().fetchCount(db),
                 claims: try ClaimRecord.fetchCount(db),
                 metrics: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(metrics), 0) FROM claim") ?? 0,
-                codingsByCoder: try Row.fetchAll(db, sql: "SELECT coder, COUNT(*) AS n FROM coding GROUP BY coder ORDER BY coder")
+                codingsByCoder: try Row.fetchAll(db, sql: """
+                    SELECT coder, COUNT(*) AS n FROM (SELECT coder FROM coding UNION ALL SELECT coder FROM case_coding)
+                    GROUP BY coder ORDER BY coder
+                    """)
                     .map { ($0["coder"], $0["n"]) })
         }
     }

@@ -247,9 +247,20 @@ public final class StudyIndex: Sendable {
                     INSERT INTO coding(source, line, coder, transcript, turn, start, "end", quote, code, memo, at, fingerprint)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for coding in try CodingFile.read(file.url, displayPath: file.path) {
-                    if coding.coder != coder {
-                        try problem(CodingError("this file holds \(coder)'s codings, but the line says coder '\(coding.coder)'", at: coding.location), severity: .warning)
+                let insertCase = try db.makeStatement(sql: """
+                    INSERT INTO case_coding(source, line, coder, participant, code, excerpts, memo, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for record in try CodingFile.readRecords(file.url, displayPath: file.path) {
+                    if record.coder != coder {
+                        try problem(CodingError("this file holds \(coder)'s codings, but the line says coder '\(record.coder)'", at: record.location), severity: .warning)
+                    }
+                    let coding: Coding
+                    switch record {
+                    case .text(let text): coding = text
+                    case .participant(let byCase):
+                        try insertCase.execute(arguments: [file.path, byCase.location.line ?? 0, byCase.coder, byCase.participant, byCase.code,
+                                                           byCase.excerpts.count, byCase.memo, byCase.at])
+                        continue
                     }
                     try insert.execute(arguments: [file.path, coding.location.line ?? 0, coding.coder, coding.transcript, coding.turn,
                                                    coding.start, coding.end, coding.quote, coding.code, coding.memo, coding.at,

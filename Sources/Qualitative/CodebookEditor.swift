@@ -234,13 +234,18 @@ public enum CodeRenaming {
         for (index, line) in TextFile.lines(text).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
-            var coding = try CodingFile.parseLine(trimmed, location: SourceLocation(file: file, line: index + 1, column: 1))
-            if let renamed = rewrite(coding.code, from: from, to: to) {
+            // Turn, span and case-level codings alike.
+            switch try CodingFile.parseRecord(trimmed, location: SourceLocation(file: file, line: index + 1, column: 1)) {
+            case .text(var coding):
+                guard let renamed = rewrite(coding.code, from: from, to: to) else { out.append(String(trimmed)); continue }
                 coding.code = renamed
                 changed = true
                 out.append(coding.jsonLine)
-            } else {
-                out.append(String(trimmed))
+            case .participant(var coding):
+                guard let renamed = rewrite(coding.code, from: from, to: to) else { out.append(String(trimmed)); continue }
+                coding.code = renamed
+                changed = true
+                out.append(coding.jsonLine)
             }
         }
         return changed ? out.joined(separator: "\n") + "\n" : nil

@@ -131,7 +131,7 @@ public struct FrameworkMatrix: Sendable, Equatable {
         return "\(ids[0]), \(ids[1]) … \(ids[ids.count - 1])"
     }
 
-    static func suggestion(_ typed: String, in known: [String]) -> String {
+    public static func suggestion(_ typed: String, in known: [String]) -> String {
         let lowered = typed.lowercased()
         let close = known.filter { editDistance($0.lowercased(), lowered) <= max(1, typed.count / 4) }
         return close.count == 1 ? "; did you mean '\(close[0])'?" : ""
@@ -394,7 +394,7 @@ public enum FrameworkFile {
     }
 
     /// A theme id from its name: lowercase letters and digits, other runs as one `-`.
-    static func slug(_ title: String) -> String {
+    public static func slug(_ title: String) -> String {
         var id = "", dash = false
         for scalar in title.lowercased().unicodeScalars {
             if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
@@ -409,7 +409,7 @@ public enum FrameworkFile {
     }
 
     /// The study participant a first-column value names: itself, or by its number.
-    static func match(_ value: String, in known: [String]) -> String? {
+    public static func match(_ value: String, in known: [String]) -> String? {
         if known.contains(value) { return value }
         guard let number = Int(value) else { return nil }
         let byNumber = known.filter { id in

@@ -22,7 +22,7 @@ public struct TriangulateCommand: ParsableCommand {
             """,
         version: TriangulateVersion.current,
         subcommands: [
-            InitCommand.self, StatusCommand.self, TranscriptCommand.self, CodebookCommand.self, CodeCommand.self, TagCommand.self, UntagCommand.self,
+            InitCommand.self, StatusCommand.self, TranscriptCommand.self, ParticipantCommand.self, FrameworkCommand.self, CodebookCommand.self, CodeCommand.self, TagCommand.self, UntagCommand.self,
             ExcerptsCommand.self, AnalyzeCommand.self, AgreementCommand.self, PaperCommand.self, ClaimCommand.self, DatasetCommand.self, MatrixCommand.self, TestCommand.self, ReportCommand.self,
             ProjectCommand.self,
         ])

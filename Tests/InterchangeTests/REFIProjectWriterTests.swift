@@ -105,10 +105,11 @@ final class REFIProjectWriterTests: XCTestCase {
     }
 }
 
-/// The demo study at the repository root, exported, validates against the REFI-QDA schema.
+/// The illustrative tutorial study (examples/tutorial, the demo before it became the real ICSE 2023
+/// study, whose codings are case-level), exported, validates against the REFI-QDA schema.
 final class DemoStudyExportTests: XCTestCase {
     func testDemoStudyExportValidates() throws {
-        let root = TestPaths.repositoryRoot
+        let root = TestPaths.repositoryRoot.appendingPathComponent("examples/tutorial")
         let folder = try TestPaths.temporaryDirectory(for: self)
         let participants = try ParticipantsFile.read(root.appendingPathComponent("corpus/participants.csv"), displayPath: "participants.csv")
         func files(_ path: String) throws -> [URL] {

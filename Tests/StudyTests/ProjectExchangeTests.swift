@@ -8,14 +8,16 @@ import Transcripts
 import XCTest
 
 final class ProjectExchangeTests: XCTestCase {
-    /// Copies the demo study at the repository root (its qualitative part) into a new folder.
+    /// Copies the illustrative tutorial study (examples/tutorial: transcripts with turn and span
+    /// codings by two coders) into a new folder. The demo study's codings are case-level, which
+    /// REFI-QDA export does not carry yet.
     func demoStudy() throws -> URL {
         let root = try TestPaths.temporaryDirectory(for: self).appendingPathComponent("demo")
         let manager = FileManager.default
         for path in ["triangulate.yaml", "codebooks", "corpus/transcripts", "corpus/codings", "corpus/participants.csv"] {
             let target = root.appendingPathComponent(path)
             try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try manager.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent(path), to: target)
+            try manager.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent("examples/tutorial").appendingPathComponent(path), to: target)
         }
         return root
     }

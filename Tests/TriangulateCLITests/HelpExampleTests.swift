@@ -66,7 +66,8 @@ final class HelpExampleTests: XCTestCase {
         let work = try TestPaths.temporaryDirectory(for: self)
         let demo = work.appendingPathComponent("demo")
         try fileManager.createDirectory(at: demo, withIntermediateDirectories: true)
-        for item in ["triangulate.yaml", "codebooks", "corpus"] {
+        // examples/: the illustrative tutorial study, which the text-coding examples name with --study.
+        for item in ["triangulate.yaml", "codebooks", "corpus", "examples"] {
             try fileManager.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent(item), to: demo.appendingPathComponent(item))
         }
         let inputs = TestPaths.repositoryRoot.appendingPathComponent("Tests/TriangulateCLITests/ExampleInputs")

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Check the demo study at the repository root for consistency, and print the figures it yields.
 
-Reads: triangulate.yaml, codebooks/*.yaml, corpus/participants.csv, corpus/transcripts/*.txt,
+Reads: triangulate.yaml, codebooks/*.yaml, corpus/participants.csv, corpus/transcripts/*.docx,
 corpus/codings/*.jsonl, corpus/literature/*.bib, corpus/claims/*.yaml, corpus/datasets/*.yaml
 and the data files the manifests name. Writes nothing.
 
-Checks that every YAML file parses; code ids are well formed and unique; transcripts have an
-illustrative-text preamble and 10-16 alternating turns; every coding's quote equals its turn
-text at [start, end) (Unicode scalars), its code exists and it codes a participant turn; claim
+Checks that every YAML file parses; code ids are well formed and unique; every participant has a
+transcript and every transcript a participant; every coding is a case-level coding of a known
+participant with a known code, by the coder its file is named after; claim
 papers exist in the .bib and claim codes in the codebook; every metric query runs (in an
 in-memory SQLite database built from the manifests) and returns the columns its test needs;
 manifests' sha256 and row counts match their files. Then prints the test results computed with
@@ -27,8 +27,7 @@ import sys
 
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from transcript_turns import REPO, participants, parse  # noqa: E402
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 PROBLEMS = []
 
@@ -77,38 +76,16 @@ def check_codebooks():
 
 
 def check_transcripts(settings):
-    people = participants()
-    with open(os.path.join(REPO, "corpus/participants.csv"), encoding="utf-8") as f:
-        header = f.readline().strip()
-    if header != "id,pseudonym,role,years_experience,organisation_type":
-        problem(f"participants.csv: unexpected header {header!r}")
-    stems = sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(REPO, "corpus/transcripts/*.txt")))
+    with open(os.path.join(REPO, "corpus/participants.csv"), encoding="utf-8", newline="") as f:
+        people = [row["id"] for row in csv.DictReader(f)]
+    stems = sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(REPO, "corpus/transcripts/*.docx")))
     if stems != sorted(people):
         problem(f"transcripts {stems} do not match participants {sorted(people)}")
-    turns = {}
-    for stem in stems:
-        with open(os.path.join(REPO, "corpus/transcripts", stem + ".txt"), encoding="utf-8") as f:
-            first = f.read().split("\n\n")[0]
-        if "ILLUSTRATIVE" not in first or "NOT a real interview" not in first:
-            problem(f"{stem}: the preamble does not say the transcript is illustrative")
-        parsed = parse(stem)
-        turns[stem] = parsed
-        if not 10 <= len(parsed) <= 16:
-            problem(f"{stem}: {len(parsed)} turns, expected 10-16")
-        for n in range(1, len(parsed)):
-            if parsed[n][0] == parsed[n - 1][0]:
-                problem(f"{stem}: turns {n} and {n + 1} have the same speaker")
-        speakers = {s for s, _ in parsed}
-        expected = set(settings["interviewer"]) | {people[stem]["pseudonym"]}
-        if speakers != expected:
-            problem(f"{stem}: speakers {speakers} != {expected}")
-    print(f"transcripts: {len(turns)}, turns: {sum(len(t) for t in turns.values())}")
-    return turns, people
+    print(f"participants: {len(people)}, transcripts: {len(stems)}")
+    return people
 
 
-def check_codings(settings, codes, turns, people):
-    key_orders = (["transcript", "turn", "start", "end", "quote", "code", "coder", "at"],
-                  ["transcript", "turn", "code", "coder", "at"])
+def check_codings(settings, codes, people):
     by_coder = {}
     for path in sorted(glob.glob(os.path.join(REPO, "corpus/codings/*.jsonl"))):
         coder = os.path.splitext(os.path.basename(path))[0]
@@ -119,27 +96,14 @@ def check_codings(settings, codes, turns, people):
             for line_number, line in enumerate(f, start=1):
                 where = f"{coder}.jsonl:{line_number}"
                 row = json.loads(line)
-                keys = [k for k in row if k != "memo"]
-                if keys not in key_orders:
-                    problem(f"{where}: keys {keys}")
+                if list(row) != ["kind", "participant", "code", "coder"] or row["kind"] != "case":
+                    problem(f"{where}: expected a case-level coding, found keys {list(row)}")
                 if row["coder"] != coder:
                     problem(f"{where}: coder {row['coder']} in {coder}.jsonl")
                 if row["code"] not in codes:
                     problem(f"{where}: unknown code {row['code']}")
-                if not re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", row["at"]):
-                    problem(f"{where}: bad timestamp {row['at']}")
-                transcript_turns = turns.get(row["transcript"])
-                if transcript_turns is None or not 1 <= row["turn"] <= len(transcript_turns):
-                    problem(f"{where}: no such turn")
-                    continue
-                speaker, text = transcript_turns[row["turn"] - 1]
-                if speaker != people[row["transcript"]]["pseudonym"]:
-                    problem(f"{where}: codes an interviewer turn")
-                if "quote" in row:
-                    if text[row["start"]:row["end"]] != row["quote"]:
-                        problem(f"{where}: quote does not match text[{row['start']}:{row['end']}]")
-                    if text.count(row["quote"]) != 1:
-                        problem(f"{where}: quote is not unique in its turn")
+                if row["participant"] not in people:
+                    problem(f"{where}: unknown participant {row['participant']}")
                 rows.append(row)
         by_coder[coder] = rows
         print(f"codings: {coder} {len(rows)}")
@@ -266,8 +230,8 @@ def report(results):
 def main():
     settings = check_settings()
     codes = check_codebooks()
-    turns, people = check_transcripts(settings)
-    check_codings(settings, codes, turns, people)
+    people = check_transcripts(settings)
+    check_codings(settings, codes, people)
     keys = bib_keys()
     databases = load_datasets()
     results = check_claims(codes, keys, databases)

@@ -22,7 +22,7 @@ struct AgreementCommand: ParsableCommand {
 
             Examples:
               triangulate agreement
-              triangulate agreement --coder ana --coder ben --unit character --code selection
+              triangulate agreement --coder ana --coder ben --unit character --code selection --study examples/tutorial
               triangulate agreement --disagreements --format csv
             """)
 

@@ -4,6 +4,7 @@ import Reports
 import Index
 import Project
 import Study
+import Qualitative
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct AnalyzeCommand: ParsableCommand {
               triangulate analyze matrix --presence
               triangulate analyze cooccurrence --spans --format csv
               triangulate analyze saturation --plot saturation.svg
-              triangulate analyze matrix --where role=engineer --where years_experience>=5
+              triangulate analyze matrix --where "Company type=Startup" --where "DL Expertise=Expert"
               triangulate analyze turnover turnover --k 1000 --order-by rank
             """,
         subcommands: [CodeMatrix.self, Cooccurrence.self, Saturation.self, Turnover.self])
@@ -70,22 +71,62 @@ struct AnalyzeCommand: ParsableCommand {
 
     struct Saturation: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cumulative unique codes per interview, in interview order (the order of participants.csv).",
-            discussion: "Example:\n  triangulate analyze saturation --plot saturation.svg")
+            abstract: "Cumulative unique codes per interview, new codes per participant, and Guest et al.'s stopping rule.",
+            discussion: """
+                Participants are taken in the order of participants.csv, by interview date (--order date: the \
+                interview_date attribute, or the date in the transcript's file name such as Interview-03-20220710.docx), \
+                or in an explicit order (--order P03,P01,P02 naming every participant once). Text and case-level codings \
+                count alike. --by label counts codes of the same name in different families as one, as the ICSE 2023 \
+                authors did ('license' as a selection criterion and as a model attribute). Beside the curve, Guest, Namey \
+                and Chen's (2020) criterion: saturation is reached before the first run of --run interviews after a base of \
+                --base that adds at most --threshold of the base's codes.
+
+                Examples:
+                  triangulate analyze saturation --by label --order date
+                  triangulate analyze saturation --by label --order date --plot saturation.svg
+                  triangulate analyze saturation --order P02,P01,P03,P04,P05,P06,P07,P08,P09,P10,P11,P12 --format csv
+                  triangulate analyze saturation --by label --base 6 --run 3 --threshold 0
+                """)
         @OptionGroup var studyOptions: StudyOptions
         @OptionGroup var output: Output
+        @Option(help: ArgumentHelp("Interview order: participants (participants.csv), date, or a comma-separated list of ids.", valueName: "participants|date|ID,ID,…"))
+        var order: String = "participants"
+        @Option(name: .customLong("by"), help: "Count unique codes by code id or by label (the code's name).")
+        var count: SaturationCountOption = .code
+        @Option(help: "Stopping rule: interviews in the base.") var base: Int = 4
+        @Option(name: .customLong("run"), help: "Stopping rule: interviews in a run.") var runLength: Int = 2
+        @Option(help: ArgumentHelp("Stopping rule: most new information a run may add, as a share of the base's codes (0.05 = 5%).", valueName: "share"))
+        var threshold: Double = 0.05
         @Option(help: ArgumentHelp("Also write the curve as an SVG chart.", valueName: "file.svg")) var plot: String?
 
+        var parsedOrder: CodingAnalysis.SaturationOrder {
+            switch order {
+            case "participants": return .participants
+            case "date": return .date
+            default: return .explicit(order.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
+        }
+
         func run() throws {
+            let rule: GuestStoppingRule
+            do { rule = try GuestStoppingRule(base: base, run: runLength, threshold: threshold) } catch {
+                throw ValidationError(String(describing: error))
+            }
             let (study, index) = try studyOptions.open()
             let analysis = try output.analysis(index)
-            try output.print(try analysis.saturationTable(coder: output.coder))
+            try output.print(try analysis.saturationTable(coder: output.coder, order: parsedOrder, count: count.value, rule: rule))
             if let plot {
-                let svg = CodingAnalysis.saturationSVG(try analysis.saturation(coder: output.coder), title: "Code saturation: \(study.settings.title)")
+                let svg = CodingAnalysis.saturationSVG(try analysis.saturation(coder: output.coder, order: parsedOrder, count: count.value),
+                                                       title: "Code saturation: \(study.settings.title)")
                 try Terminal.write(svg, to: plot)
                 Terminal.note("Wrote the saturation plot to \(plot).")
             }
         }
+    }
+
+    enum SaturationCountOption: String, ExpressibleByArgument, CaseIterable {
+        case code, label
+        var value: SaturationCount { self == .code ? .code : .label }
     }
 
     struct Turnover: ParsableCommand {

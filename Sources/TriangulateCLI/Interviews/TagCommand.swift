@@ -23,11 +23,11 @@ struct TagCommand: ParsableCommand {
             selection/popularity; '?' lists codes; Enter skips; 'q' quits). Each answer is saved at once.
 
             Examples:
-              triangulate tag P03#12 selection/popularity --coder ana
-              triangulate tag P03#12 trust/provenance --coder ana --quote "we check who published it"
-              triangulate tag P03#12-15 adaptation --coder ana
-              triangulate tag --from codings-round2.csv --coder ben
-              triangulate tag --interactive P03 --coder ana
+              triangulate tag P03#12 selection/popularity --coder ana --study examples/tutorial
+              triangulate tag P03#12 trust/provenance --coder ana --quote "we check who published it" --study examples/tutorial
+              triangulate tag P03#12-15 adaptation --coder ana --study examples/tutorial
+              triangulate tag --from codings-round2.csv --coder ben --study examples/tutorial
+              triangulate tag --interactive P03 --coder ana --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions
@@ -109,7 +109,7 @@ struct UntagCommand: ParsableCommand {
             with --quote the coding of exactly that span. The codings file is rewritten atomically.
 
             Example:
-              triangulate untag P03#12 selection/popularity --coder ana
+              triangulate untag P03#12 selection/popularity --coder ana --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions

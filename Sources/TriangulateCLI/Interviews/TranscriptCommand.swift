@@ -227,10 +227,10 @@ struct ExcerptsCommand: ParsableCommand {
             excerpts in matching turns.
 
             Examples:
-              triangulate excerpts --code selection
-              triangulate excerpts --code selection/popularity --participant P02 --format json
+              triangulate excerpts --code selection --study examples/tutorial
+              triangulate excerpts --code selection/popularity --participant P02 --format json --study examples/tutorial
               triangulate excerpts --search "licen* AND legal"
-              triangulate excerpts --code trust --where role="ML engineer" --where years_experience>=5
+              triangulate excerpts --code trust --where role="ML engineer" --where years_experience>=5 --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the demo study's two coders' codings with offsets computed from the transcripts.
+"""Write the tutorial study's two coders' codings with offsets computed from the transcripts.
 
 Reads: triangulate.yaml, corpus/participants.csv, corpus/transcripts/P01-P04.txt (parsed by
 transcript_turns.py) and codebooks/reuse.yaml (to check every code id exists).
@@ -12,7 +12,7 @@ Each coding names a participant turn and the quoted passage; this script finds t
 in the turn's text, asserts it occurs exactly once, and records start and end as Unicode
 scalar offsets (Python str indices, end exclusive). A coding without a quote covers the
 whole turn and is written without start, end and quote.
-Run by hand after editing a transcript: python3 tools/demo/make_codings.py
+Run by hand after editing a transcript: python3 examples/tutorial/make_codings.py
 """
 
 import datetime

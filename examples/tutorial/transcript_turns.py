@@ -19,7 +19,7 @@ import sys
 
 import yaml
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.abspath(__file__))  # examples/tutorial
 
 
 def interviewer_names():
