@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Literature
 import Index
@@ -23,7 +24,7 @@ struct PaperCommand: ParsableCommand {
               triangulate paper prisma --format svg --output prisma.svg
             """,
         subcommands: [
-            Import.self, Search.self, List.self, Dedupe.self, Screen.self, Conflicts.self, Resolve.self, Agreement.self,
+            Import.self, Search.self, List.self, Show.self, Dedupe.self, Screen.self, Conflicts.self, Resolve.self, Agreement.self,
             Snowball.self, Extract.self, Prisma.self, Next.self, Simulate.self,
         ])
 
@@ -38,22 +39,21 @@ struct PaperCommand: ParsableCommand {
         return state
     }
 
+    /// The `--encoding` a user named (UTF-8, or UTF-16 by its byte-order mark, when nil).
+    static func encoding(_ name: String?) throws -> TextEncoding {
+        guard let name else { return .automatic }
+        guard let encoding = TextEncoding(name: name) else {
+            throw ValidationError("expected --encoding \(TextEncoding.names.joined(separator: ", ")), found '\(name)'")
+        }
+        return encoding
+    }
+
     static func printWarnings(_ warnings: [String]) {
         for warning in warnings.prefix(20) { Terminal.warning(warning) }
         if warnings.count > 20 { Terminal.warning("… and \(warnings.count - 20) more problems in the exports") }
     }
 
     // MARK: Import and searches
-}
-
-/// `--mapping` values.
-struct CSVMappingArgument: ExpressibleByArgument {
-    var value: ReviewCSVMapping
-    init?(argument: String) {
-        guard let value = ReviewCSVMapping(rawValue: argument) else { return nil }
-        self.value = value
-    }
-    static var allValueStrings: [String] { ReviewCSVMapping.allCases.map(\.rawValue) }
 }
 
 /// `--direction` values.
