@@ -48,8 +48,12 @@ public struct DecisionImportRejected: LocatedError, Sendable {
     public var message: String {
         let shown = outcome.problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
         let more = outcome.problems.count > 50 ? "\n  … and \(outcome.problems.count - 50) more" : ""
+        let unexplained = outcome.problems.filter { $0.hasSuffix("(or a criterion for unexplained exclusions), found none") }.count
+        let hint = unexplained > 0
+            ? "\n\(unexplained) exclusion\(unexplained == 1 ? " gives" : "s give") no reason (ASReview records none): name the criterion to record for them with --unexplained-exclusion CRITERION"
+            : ""
         return "\(outcome.problems.count) problem\(outcome.problems.count == 1 ? "" : "s") in \(outcome.rows) rows, so no decision was imported "
-            + "(fix the rows, or import the good ones with --partial):\n\(shown)\(more)"
+            + "(fix the rows, or import the good ones with --partial):\n\(shown)\(more)\(hint)"
     }
 }
 
