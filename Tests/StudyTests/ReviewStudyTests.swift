@@ -378,7 +378,7 @@ extension ReviewStudyTests {
         XCTAssertEqual(details.decisions.map { "\($0.stage) \($0.reviewer) \($0.decision)" }, ["title-abstract ana include"])
         XCTAssertEqual(state.progress(of: "ana", at: "title-abstract").summary, "1/4 screened, 1 included")
         XCTAssertEqual(ReviewerProgress(eligible: 1704, screened: 312, included: 28).summary, "312/1,704 screened, 28 included")
-        XCTAssertEqual(state.includeKeywords(at: "title-abstract"), ["model", "reuse", "studies"])
+        XCTAssertEqual(state.includeKeywords(at: "title-abstract"), ["model", "reuse", "studie"])
         XCTAssertEqual(KeywordHighlighter.highlight("Reuse of models, not farms.", keywords: ["model", "reuse"], open: "[", close: "]"),
                        "[Reuse] of [models], not farms.")
         XCTAssertFalse(state.nextRecords(for: "ana", stage: "title-abstract", seed: 0).contains("scopus.bib#smith2020reuse"))

@@ -131,13 +131,16 @@ extension ReviewState {
     }
 
     /// The words of the inclusion criteria at `stage` worth highlighting in a record: four letters
-    /// or more, not English stop words, lowercased and sorted.
+    /// or more, not English stop words, lowercased, a plural's final `s` dropped, sorted.
     public func includeKeywords(at stage: String) -> [String] {
         var words: Set<String> = []
         for criterion in criteria.includeCriteria(at: stage) {
             for word in criterion.text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" }) {
-                let text = String(word).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-                if text.count >= 4 && !EnglishStopWords.set.contains(text) { words.insert(text) }
+                var text = String(word).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+                guard text.count >= 4 && !EnglishStopWords.set.contains(text) else { continue }
+                // A plural's stem, so that `reviews` marks `review` too (words match by prefix).
+                if text.count > 4 && text.hasSuffix("s") && !text.hasSuffix("ss") { text.removeLast() }
+                words.insert(text)
             }
         }
         return words.sorted()

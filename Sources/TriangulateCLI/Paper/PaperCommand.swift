@@ -21,6 +21,9 @@ struct PaperCommand: ParsableCommand {
               triangulate paper import ~/Downloads/scopus.bib --database scopus
               triangulate paper dedupe
               triangulate paper screen --next --reviewer ana
+              triangulate paper screen --from asreview-export.csv --reviewer ana --unexplained-exclusion E1
+              triangulate paper show jiang2023empirical
+              triangulate paper next --stats
               triangulate paper prisma --format svg --output prisma.svg
             """,
         subcommands: [

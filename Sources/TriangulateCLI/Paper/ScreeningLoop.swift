@@ -60,6 +60,7 @@ struct ScreeningLoop {
                         return
                     case "s", "skip":
                         skipped.insert(id)
+                        Terminal.line("Skipped (shown again in the next session).")
                         break answering
                     case "u", "undo":
                         guard let last = given.popLast() else {
