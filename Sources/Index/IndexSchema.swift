@@ -163,6 +163,22 @@ enum IndexSchema {
                 DELETE FROM source WHERE kind = 'codings';
                 """)
         }
+        migrator.registerMigration("v10") { db in
+            // Notes (a repeated citation key whose record was kept under a new key) are kept
+            // apart from warnings, so that status can list them without failing.
+            try db.execute(sql: """
+                CREATE TABLE problem_v10 (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL REFERENCES source(path) ON DELETE CASCADE,
+                    severity TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'note')),
+                    location TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                INSERT INTO problem_v10 SELECT id, source, severity, location, message FROM problem;
+                DROP TABLE problem;
+                ALTER TABLE problem_v10 RENAME TO problem;
+                """)
+        }
         return migrator
     }
 }

@@ -268,7 +268,7 @@ public final class StudyIndex: Sendable {
                 }
             case .literature:
                 let result = try LiteratureReader.read(file.url, displayPath: file.path)
-                for warning in result.warnings { try problem(warning, severity: .warning) }
+                for warning in result.warnings { try problem(warning, severity: warning.severity == .note ? .note : .warning) }
                 let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO paper(key, source, line, type, title, authors, year, doi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for record in result.records {
                     try insert.execute(arguments: [record.key, file.path, record.location.line ?? 0, record.type, record.title,

@@ -35,7 +35,7 @@ public struct StoppingRule: Sendable, Equatable {
     }
 
     /// Where screening stands, for `paper next --stats`.
-    public struct Report: Sendable, Equatable {
+    public struct Report: Sendable, Equatable, Codable {
         public var screened: Int
         public var unscreened: Int
         public var relevantFound: Int
@@ -55,6 +55,17 @@ public struct StoppingRule: Sendable, Equatable {
         public var estimatedRecall: Double?
         /// The knee rule's minimum screened, repeated for the summary.
         public var minimumScreened: Int
+        /// The run of irrelevant records the consecutive rule needs.
+        public var consecutiveIrrelevantNeeded: Int = 0
+
+        enum CodingKeys: String, CodingKey {
+            case screened, unscreened, knee
+            case relevantFound = "relevant_found", relevantAtKnee = "relevant_at_knee", slopeRatio = "slope_ratio"
+            case slopeRatioNeeded = "slope_ratio_needed", kneeRuleMet = "knee_rule_met", currentIrrelevantRun = "current_irrelevant_run"
+            case consecutiveRuleMet = "consecutive_rule_met", estimatedRelevantRemaining = "estimated_relevant_remaining"
+            case estimatedRecall = "estimated_recall", minimumScreened = "minimum_screened"
+            case consecutiveIrrelevantNeeded = "consecutive_irrelevant_needed"
+        }
 
         /// One sentence per rule, for the terminal.
         public var summary: [String] {
@@ -67,7 +78,7 @@ public struct StoppingRule: Sendable, Equatable {
             } else {
                 lines.append("Knee method (Cormack & Grossman 2016): no knee yet, nothing relevant found — not met.")
             }
-            lines.append("Consecutive irrelevant: \(currentIrrelevantRun) in a row — \(consecutiveRuleMet ? "met" : "not met").")
+            lines.append("Consecutive irrelevant: \(currentIrrelevantRun) in a row of \(consecutiveIrrelevantNeeded) needed — \(consecutiveRuleMet ? "met" : "not met").")
             var estimate = String(format: "Estimated relevant records remaining: %.1f", estimatedRelevantRemaining)
             if let estimatedRecall { estimate += String(format: " (estimated recall %.2f)", estimatedRecall) }
             lines.append(estimate + ".")
@@ -96,6 +107,7 @@ public struct StoppingRule: Sendable, Equatable {
             slopeRatioNeeded: Double(156 - min(found, 150)), kneeRuleMet: false, currentIrrelevantRun: run,
             consecutiveRuleMet: run >= consecutiveIrrelevant, estimatedRelevantRemaining: 0, estimatedRecall: nil,
             minimumScreened: minimumScreened)
+        report.consecutiveIrrelevantNeeded = consecutiveIrrelevant
         let laplaceRate = Double(found + 1) / Double(screened + 1)
         report.estimatedRelevantRemaining = laplaceRate * Double(report.unscreened)
         guard found > 0 else { return report }

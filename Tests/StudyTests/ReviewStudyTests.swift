@@ -297,3 +297,190 @@ final class ReviewStudyTests: XCTestCase {
         XCTAssertGreaterThan(report.wss95, 0.3)
     }
 }
+
+/// Issue 13: decisions from other tools, the screening loop's parts, stopping, paths.
+extension ReviewStudyTests {
+    private func writeOutside(_ fixture: StudyFixture, _ name: String, _ text: String) throws -> URL {
+        let url = fixture.root.deletingLastPathComponent().appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testImportedDecisionsAreAllOrNothingUnlessPartial() throws {
+        let (fixture, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        let file = try writeOutside(fixture, "asreview.csv", """
+            record_id,title,year,doi,included
+            1,Reuse of Pre-Trained Models in Practice,2020,https://doi.org/10.1000/REUSE,1
+            2,Model cards and documentation quality,2021,,0
+            3,A paper no export holds,2022,,1
+            4,Crop Yields in Dry Farming,2019,,
+
+            """)
+        XCTAssertThrowsError(try recorder.importDecisions(from: file, displayPath: "asreview.csv", source: nil, columns: nil, reviewer: "ana",
+                                                          unexplainedExclusion: "E1", partial: false)) { error in
+            guard let rejected = error as? DecisionImportRejected else { return XCTFail("\(error)") }
+            XCTAssertEqual(rejected.outcome.problems.count, 1, "\(rejected.outcome.problems)")
+            XCTAssertTrue(rejected.outcome.problems[0].hasPrefix("asreview.csv:4:1: "), rejected.outcome.problems[0])
+            XCTAssertEqual(rejected.outcome.unmatchedLines, [4])
+            XCTAssertTrue(rejected.message.contains("so no decision was imported"), rejected.message)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("corpus/literature/screening/ana.csv").path))
+
+        let outcome = try recorder.importDecisions(from: file, displayPath: "asreview.csv", source: nil, columns: nil, reviewer: "ana",
+                                                   unexplainedExclusion: "E1", partial: true)
+        XCTAssertEqual(outcome.source, "asreview")
+        XCTAssertEqual(outcome.recorded, 2)
+        XCTAssertEqual(outcome.matchedByDOI, 1)
+        XCTAssertEqual(outcome.matchedByKey, 1)
+        XCTAssertEqual(outcome.undecidedRows, 1)
+        XCTAssertEqual(try fixture.read("corpus/literature/screening/ana.csv"), """
+            record,stage,decision,criterion,note
+            scopus.bib#smith2020reuse,title-abstract,include,,imported from asreview.csv:2 (asreview)
+            scopus.bib#lee2021cards,title-abstract,exclude,E1,imported from asreview.csv:3 (asreview)
+
+            """)
+        // The same file again records nothing new.
+        let again = try recorder.importDecisions(from: file, displayPath: "asreview.csv", source: nil, columns: nil, reviewer: "ana",
+                                                 unexplainedExclusion: "E1", partial: true)
+        XCTAssertEqual(again.recorded, 0)
+        XCTAssertEqual(again.alreadyRecorded, 2)
+        // A file that would change a recorded decision is a contradiction, row by row.
+        let changed = try writeOutside(fixture, "changed.csv", "record_id,title,year,included\n1,Reuse of Pre-Trained Models in Practice,2020,0\n")
+        XCTAssertThrowsError(try recorder.importDecisions(from: changed, displayPath: "changed.csv", source: nil, columns: nil, reviewer: "ana",
+                                                          unexplainedExclusion: "E2", partial: false)) { error in
+            XCTAssertTrue((error as? DecisionImportRejected)?.outcome.problems.first?.contains("expected the decision ana recorded on scopus.bib#smith2020reuse") == true, "\(error)")
+        }
+    }
+
+    func testRayyanReviewersBecomeFileNamesAndStageOrderIsChecked() throws {
+        let (fixture, study) = try makeStudy()
+        let rayyan = try writeOutside(fixture, "rayyan.csv", """
+            key,title,year,doi,notes
+            1,Reuse of Pre-Trained Models in Practice,2020,10.1000/reuse,"RAYYAN-INCLUSION: {""Ana Lima""=>""Included"", ""Bo""=>""Excluded""} | RAYYAN-EXCLUSION-REASONS: Not peer reviewed"
+
+            """)
+        let outcome = try ReviewRecorder(study: study).importDecisions(
+            from: rayyan, displayPath: "rayyan.csv", source: nil, columns: nil, reviewer: nil, unexplainedExclusion: nil, partial: false)
+        XCTAssertEqual(outcome.source, "rayyan")
+        XCTAssertEqual(outcome.reviewers, ["ana-lima": 1, "bo": 1])
+        XCTAssertEqual(outcome.renamedReviewers, ["Ana Lima": "ana-lima", "Bo": "bo"])
+        XCTAssertTrue(try fixture.read("corpus/literature/screening/bo.csv").contains("scopus.bib#smith2020reuse,title-abstract,exclude,E2,"))
+        // A full-text decision on a record not included at title-abstract is refused.
+        let sheet = try writeOutside(fixture, "sheet.csv", "record,reviewer,full-text\nscopus.bib#ortiz2019farms,ana,include\n")
+        XCTAssertThrowsError(try ReviewRecorder(study: study).importDecisions(
+            from: sheet, displayPath: "sheet.csv", source: .spreadsheet, columns: nil, reviewer: nil, unexplainedExclusion: nil, partial: false)) { error in
+            XCTAssertTrue(String(describing: (error as? DecisionImportRejected)?.outcome.problems ?? []).contains("to be included at title-abstract"), "\(error)")
+        }
+    }
+
+    func testScreenExportImportRoundTripGivesTheSamePRISMACounts() throws {
+        let (_, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        for reviewer in ["ana", "ben"] {
+            _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: reviewer)
+            _ = try recorder.screen(record: "ortiz2019farms", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", reviewer: reviewer)
+            _ = try recorder.screen(record: "jiang2023empirical", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: reviewer)
+        }
+        _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .maybe, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "smith2020reuse", stage: "full-text", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "jiang2023empirical", stage: "full-text", verdict: .exclude, criterion: "not-retrieved", note: "", reviewer: "ana")
+        let state = try ReviewState.load(study)
+        let exported = DecisionExporter.csv(state.ledger, records: state.records)
+
+        let (freshFixture, fresh) = try makeStudy()
+        let file = freshFixture.root.appendingPathComponent("decisions.csv")
+        try exported.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try ReviewRecorder(study: fresh).importDecisions(
+            from: file, displayPath: "decisions.csv", source: nil, columns: nil, reviewer: nil, unexplainedExclusion: nil, partial: false)
+        XCTAssertEqual(outcome.file, "decisions.csv")
+        XCTAssertEqual(outcome.matchedByRecordID, 7)
+        XCTAssertEqual(outcome.recorded, 9)
+        let before = state.prisma(), after = try ReviewState.load(fresh).prisma()
+        XCTAssertEqual(after, before)
+        XCTAssertEqual(after.reconciliation(), [])
+        XCTAssertEqual(after.included, 1)
+        XCTAssertEqual(after.notRetrieved, 1)
+    }
+
+    func testRecordDetailsProgressUndoAndHighlighting() throws {
+        let (fixture, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        let decision = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .exclude, criterion: "E2", note: "preprint", reviewer: "ben")
+        var state = try ReviewState.load(study)
+        let details = try state.details(of: "smith2020reuse")
+        XCTAssertEqual(details.title, "Reuse of Pre-Trained Models in Practice")
+        XCTAssertEqual(details.authors, ["Smith, Jane", "Doe, John"])
+        XCTAssertEqual(details.venue, "EMSE")
+        XCTAssertEqual(details.doi, "10.1000/reuse")
+        XCTAssertEqual(details.decisions.map { "\($0.stage) \($0.reviewer) \($0.decision)" }, ["title-abstract ana include"])
+        XCTAssertEqual(state.progress(of: "ana", at: "title-abstract").summary, "1/4 screened, 1 included")
+        XCTAssertEqual(ReviewerProgress(eligible: 1704, screened: 312, included: 28).summary, "312/1,704 screened, 28 included")
+        XCTAssertEqual(state.includeKeywords(at: "title-abstract"), ["model", "reuse", "studie"])
+        XCTAssertEqual(KeywordHighlighter.highlight("Reuse of models, not farms.", keywords: ["model", "reuse"], open: "[", close: "]"),
+                       "[Reuse] of [models], not farms.")
+        XCTAssertFalse(state.nextRecords(for: "ana", stage: "title-abstract", seed: 0).contains("scopus.bib#smith2020reuse"))
+        XCTAssertEqual(state.nextRecords(for: "ana", stage: "title-abstract", seed: 0, skipping: ["scopus.bib#lee2021cards"]).count, 2)
+
+        try recorder.undo(decision)
+        XCTAssertEqual(try fixture.read("corpus/literature/screening/ana.csv"), "record,stage,decision,criterion,note\n")
+        XCTAssertThrowsError(try recorder.undo(decision))
+        state = try ReviewState.load(study)
+        XCTAssertEqual(state.progress(of: "ana", at: "title-abstract").screened, 0)
+    }
+
+    func testResolveRefusesARecordWithoutConflict() throws {
+        let (_, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        for reviewer in ["ana", "ben"] {
+            _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: reviewer)
+        }
+        XCTAssertThrowsError(try recorder.resolve(record: "smith2020reuse", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", resolver: "carla")) { error in
+            XCTAssertTrue(String(describing: error).contains("has no conflict at title-abstract"), "\(error)")
+        }
+    }
+
+    func testStoppingProgressFollowsTheOrderOfDecisions() throws {
+        let (_, study) = try makeStudy()
+        let recorder = ReviewRecorder(study: study)
+        _ = try recorder.screen(record: "smith2020reuse", stage: "title-abstract", verdict: .include, criterion: nil, note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "ortiz2019farms", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", reviewer: "ana")
+        _ = try recorder.screen(record: "lee2021cards", stage: "title-abstract", verdict: .exclude, criterion: "E1", note: "", reviewer: "ben")
+        let progress = try ReviewState.load(study).screeningProgress(consecutiveIrrelevant: 2, minimumScreened: 150)
+        XCTAssertEqual(progress.records, 4)
+        XCTAssertEqual(progress.screened, 3)
+        XCTAssertEqual(progress.relevant, 1)
+        XCTAssertEqual(progress.unscreened, 1)
+        XCTAssertEqual(progress.rule.currentIrrelevantRun, 2)
+        XCTAssertTrue(progress.rule.consecutiveRuleMet)
+        XCTAssertFalse(progress.rule.kneeRuleMet)
+        XCTAssertEqual(progress.rule.knee, 1)
+        XCTAssertTrue(progress.summary[2].contains("2 in a row of 2 needed — met"), progress.summary[2])
+    }
+
+    func testImportsRecordPathsRelativeToTheStudyAndReadOldAbsoluteRows() throws {
+        let (fixture, study) = try makeStudy()
+        let imports = try fixture.read("corpus/literature/imports.csv")
+        XCTAssertTrue(imports.contains("scopus.bib,scopus,,../scopus.bib,3"), imports)
+        // An older row with the absolute path still makes the same file a no-op.
+        let source = fixture.root.deletingLastPathComponent().appendingPathComponent("scopus.bib").standardizedFileURL
+        try fixture.write("corpus/literature/imports.csv", "file,database,search,original,records\nscopus.bib,scopus,,\(source.path),3\n")
+        let again = try ReviewRecorder(study: study).importExport(from: source, displayPath: source.path, name: nil, database: nil, search: nil, mapping: nil)
+        XCTAssertTrue(again.alreadyImported)
+        XCTAssertEqual(study.pathFromRoot(study.root.appendingPathComponent("exports/a.bib")), "exports/a.bib")
+    }
+
+    func testRepeatedCitationKeysAreNotesAndStatusStaysClean() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("corpus/literature/papers.bib", """
+            @article{jiang2023empirical, title = {An Empirical Study of Pre-Trained Model Reuse}, year = 2023}
+            @article{jiang2023empirical, title = {Another paper under the same key}, year = 2023}
+            """)
+        try fixture.write("corpus/claims/C2.yaml", "id: C2\nstatement: Most rows are flagged.\n")
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let report = try index.status()
+        XCTAssertEqual(report.problems.map(\.severity), [.note], "\(report.problems)")
+        XCTAssertTrue(report.isClean, "\(report)")
+    }
+}

@@ -49,7 +49,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Whether anything needs the researcher's attention. Datasets not imported yet or stale
     /// are not: the next command that queries them imports them.
     public var isClean: Bool {
-        orphaned.isEmpty && links.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && claimWarnings.isEmpty && problems.isEmpty && datasets.allSatisfy { !$0.needsAttention }
+        orphaned.isEmpty && links.isEmpty && unknownCodes.isEmpty && overlapping.isEmpty && claimWarnings.isEmpty && problems.allSatisfy { $0.severity == .note } && datasets.allSatisfy { !$0.needsAttention }
     }
 }
 

@@ -48,9 +48,10 @@ public struct ReviewRecorder {
     /// refusing a name that exists. A CSV export is read through `mapping` and written as
     /// `NAME.bib`, its original kept in `originals/`. Nothing is written when no record can be read.
     public func importExport(from source: URL, displayPath: String, name: String?, database: String?, search: String?,
-                             mapping: ReviewCSVMapping?) throws -> ReviewImportOutcome {
-        let isCSV = source.pathExtension.lowercased() == "csv"
-        if isCSV && mapping == nil {
+                             mapping: ReviewCSVMapping?, columns: CSVColumnMapping? = nil,
+                             encoding: TextEncoding = .automatic) throws -> ReviewImportOutcome {
+        let isCSV = ["csv", "tsv"].contains(source.pathExtension.lowercased())
+        if isCSV && mapping == nil && columns == nil {
             throw StudyError.invalid("\(displayPath) is a CSV export: say whose with --mapping (\(ReviewCSVMapping.allCases.map(\.rawValue).joined(separator: ", ")))", at: nil)
         }
         var target = name ?? source.lastPathComponent
@@ -60,13 +61,13 @@ public struct ReviewRecorder {
         }
         let text: String
         do {
-            text = try TextFile.read(source, displayPath: displayPath)
+            text = try TextFile.read(source, displayPath: displayPath, encoding: encoding)
         } catch let error as FileError {
             throw LiteratureError.unreadableFile(error.location ?? SourceLocation(file: displayPath), reason: error.message)
         }
         let result: ParseResult
-        if let mapping, isCSV {
-            result = try CSVImporter(mapping: mapping.mapping).parse(text, file: displayPath)
+        if let csvMapping = columns ?? mapping?.mapping, isCSV {
+            result = try CSVImporter(mapping: csvMapping).parse(text, file: displayPath)
         } else {
             guard let format = LiteratureFormat.detect(fileName: source.lastPathComponent, text: text) else {
                 throw LiteratureError.unknownFormat(SourceLocation(file: displayPath))
@@ -80,8 +81,9 @@ public struct ReviewRecorder {
         return try study.withLock {
             let url = layout.folder.appendingPathComponent(target)
             let imported = try ReviewState.readImports(layout, relativePath: study.relativePath)
+            let originalPath = study.pathFromRoot(source)
             if FileManager.default.fileExists(atPath: url.path), let row = imported.last(where: { $0.file == target }),
-               row.original == displayPath, !isCSV, (try? Data(contentsOf: url)) == (try? Data(contentsOf: source)) {
+               study.pathFromRoot(recorded: row.original) == originalPath, !isCSV, (try? Data(contentsOf: url)) == (try? Data(contentsOf: source)) {
                 // The same file imported again: nothing to do, and nothing changes.
                 return ReviewImportOutcome(file: study.relativePath(url), records: row.records, warnings: warnings, alreadyImported: true)
             }
@@ -110,10 +112,12 @@ public struct ReviewRecorder {
                 changes.append(FileChange(path: study.relativePath(original), text: text))
                 changes.append(FileChange(path: study.relativePath(url), text: BibTeXWriter.write(result.records)))
             } else {
-                changes.append(FileChange(path: study.relativePath(url), content: try Data(contentsOf: source)))
+                // A file read in a legacy encoding is stored as UTF-8, as every other reader expects.
+                changes.append(encoding == .automatic ? FileChange(path: study.relativePath(url), content: try Data(contentsOf: source))
+                               : FileChange(path: study.relativePath(url), text: text))
             }
             let importsPath = study.relativePath(layout.imports)
-            let row = ReviewImport(file: target, database: databaseName, search: search ?? "", original: displayPath, records: result.records.count)
+            let row = ReviewImport(file: target, database: databaseName, search: search ?? "", original: originalPath, records: result.records.count)
             changes.append(FileChange(path: importsPath, text: try ReviewImportFile.appending(
                 [row], to: FileManager.default.fileExists(atPath: layout.imports.path) ? TextFile.read(layout.imports, displayPath: importsPath) : nil,
                 file: importsPath)))
@@ -205,6 +209,11 @@ public struct ReviewRecorder {
             let id = try checkDecision(state, record: record, stage: stage, verdict: verdict, criterion: criterion)
             guard (state.ledger.latest[stage]?[id]?.count ?? 0) > 0 else {
                 throw StudyError.invalid("no reviewer has screened \(id) at \(stage) yet; there is nothing to resolve", at: nil)
+            }
+            // Only a disagreement (or a record everyone left as maybe) needs a resolution.
+            let verdicts = Set(state.ledger.latest[stage]![id]!.values.map(\.verdict))
+            if verdicts.count == 1, let agreed = verdicts.first, agreed != .maybe {
+                throw StudyError.invalid("\(id) has no conflict at \(stage): every reviewer decided \(agreed.rawValue), so there is nothing to resolve ('paper conflicts' lists the records that need it)", at: nil)
             }
             let resolution = ScreeningResolution(record: id, stage: stage, verdict: verdict, criterion: criterion, note: note, resolver: resolver)
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)

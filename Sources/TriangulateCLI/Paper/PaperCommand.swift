@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Literature
 import Index
@@ -20,10 +21,13 @@ struct PaperCommand: ParsableCommand {
               triangulate paper import ~/Downloads/scopus.bib --database scopus
               triangulate paper dedupe
               triangulate paper screen --next --reviewer ana
+              triangulate paper screen --from asreview-export.csv --reviewer ana --unexplained-exclusion E1
+              triangulate paper show jiang2023empirical
+              triangulate paper next --stats
               triangulate paper prisma --format svg --output prisma.svg
             """,
         subcommands: [
-            Import.self, Search.self, List.self, Dedupe.self, Screen.self, Conflicts.self, Resolve.self, Agreement.self,
+            Import.self, Search.self, List.self, Show.self, Dedupe.self, Screen.self, Conflicts.self, Resolve.self, Agreement.self,
             Snowball.self, Extract.self, Prisma.self, Next.self, Simulate.self,
         ])
 
@@ -38,22 +42,21 @@ struct PaperCommand: ParsableCommand {
         return state
     }
 
+    /// The `--encoding` a user named (UTF-8, or UTF-16 by its byte-order mark, when nil).
+    static func encoding(_ name: String?) throws -> TextEncoding {
+        guard let name else { return .automatic }
+        guard let encoding = TextEncoding(name: name) else {
+            throw ValidationError("expected --encoding \(TextEncoding.names.joined(separator: ", ")), found '\(name)'")
+        }
+        return encoding
+    }
+
     static func printWarnings(_ warnings: [String]) {
         for warning in warnings.prefix(20) { Terminal.warning(warning) }
         if warnings.count > 20 { Terminal.warning("… and \(warnings.count - 20) more problems in the exports") }
     }
 
     // MARK: Import and searches
-}
-
-/// `--mapping` values.
-struct CSVMappingArgument: ExpressibleByArgument {
-    var value: ReviewCSVMapping
-    init?(argument: String) {
-        guard let value = ReviewCSVMapping(rawValue: argument) else { return nil }
-        self.value = value
-    }
-    static var allValueStrings: [String] { ReviewCSVMapping.allCases.map(\.rawValue) }
 }
 
 /// `--direction` values.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Literature
 import Index
@@ -10,27 +11,61 @@ extension PaperCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a database export (BibTeX, RIS, Web of Science, CSV) into corpus/literature/.",
             discussion: """
-                The file keeps its name (or --name) and a name that exists is refused. A CSV export needs --mapping and \
-                is written as NAME.bib, the original kept in corpus/literature/originals/. Bad entries are reported with \
-                their file and line; the good records of the file are imported. The import is logged in imports.csv \
-                with its database and search.
+                The file keeps its name (or --name) and a name that exists is refused. A CSV export (comma, ';' or TAB \
+                separated, detected) needs a column mapping and is written as NAME.bib, the original kept in \
+                corpus/literature/originals/. The mapping is a preset (\(ReviewCSVMapping.allCases.map(\.rawValue).joined(separator: ", "))), \
+                a mapping file (one 'field = Column' per line, '#' comments, optionally 'preset = scopus' first), or \
+                --map field=Column options, which apply on top of either. Fields: title, authors, year, doi, abstract, \
+                journal, keywords, key, label, author-separator, keyword-separator. UTF-8 and UTF-16 with a byte-order \
+                mark are read as they are; give --encoding windows-1252 or latin-1 for older exports (a file that is not \
+                UTF-8 is refused with the byte offset of the first bad byte). Bad entries are reported with their file \
+                and line; the good records of the file are imported. The import is logged in imports.csv with its \
+                database, search and the path it came from, relative to the study.
 
                 Example:
                   triangulate paper import exports/scopus.bib --database scopus --search S1
                   triangulate paper import exports/ieee.csv --mapping ieee --database ieee
+                  triangulate paper import exports/wos.tsv --map title="Article Title" --map authors=Authors --map year="Publication Year"
+                  triangulate paper import exports/old.csv --mapping exports/old-mapping.txt --encoding windows-1252
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: ArgumentHelp("The export file.", valueName: "file")) var file: String
         @Option(help: "The database it came from (default: the search's).") var database: String?
         @Option(help: ArgumentHelp("The id of the logged search that produced it (see 'paper search add').", valueName: "id")) var search: String?
-        @Option(help: "The column layout of a CSV export.") var mapping: CSVMappingArgument?
+        @Option(help: ArgumentHelp("The column layout of a CSV export: a preset or a mapping file.", valueName: "preset|file")) var mapping: String?
+        @Option(help: ArgumentHelp("A CSV column for a field, e.g. title=\"Document Title\" (repeatable; on top of --mapping).", valueName: "field=column"))
+        var map: [String] = []
+        @Option(help: ArgumentHelp("The text encoding: \(TextEncoding.names.joined(separator: ", ")) (default: UTF-8, or UTF-16 by its byte-order mark).", valueName: "encoding"))
+        var encoding: String?
         @Option(help: ArgumentHelp("The file name to give it in corpus/literature/.", valueName: "name")) var name: String?
+
+        /// The mapping from --mapping (a preset or a mapping file) with the --map assignments on top;
+        /// nil when neither is given.
+        func columnMapping() throws -> CSVColumnMapping? {
+            guard mapping != nil || !map.isEmpty else { return nil }
+            var base = CSVColumnMapping(title: "")
+            if let mapping {
+                if let preset = CSVColumnMapping.presets[mapping.lowercased()] {
+                    base = preset
+                } else {
+                    let url = URL(fileURLWithPath: mapping, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                    guard FileManager.default.fileExists(atPath: url.path) else {
+                        throw CommandFailure(message: "--mapping '\(mapping)' is neither a preset (\(CSVColumnMapping.presets.keys.sorted().joined(separator: ", "))) nor a mapping file")
+                    }
+                    base = try CSVColumnMapping.parse(mappingFile: try TextFile.read(url, displayPath: mapping), file: mapping)
+                }
+            }
+            return try base.applying(map) { SourceLocation(file: "--map \(map.isEmpty ? "" : map[$0])") }
+        }
 
         func run() throws {
             let study = try studyOptions.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let textEncoding = try PaperCommand.encoding(encoding)
+            let columns = try columnMapping()
             let outcome = try ReviewRecorder(study: study).importExport(
-                from: url, displayPath: file, name: name, database: database, search: search, mapping: mapping?.value)
+                from: url, displayPath: file, name: name, database: database, search: search, mapping: nil, columns: columns,
+                encoding: textEncoding)
             if outcome.alreadyImported {
                 Terminal.line("\(file) is already imported as \(outcome.file) (\(outcome.records) records); nothing changed.")
                 return

@@ -14,15 +14,47 @@ extension PaperCommand {
                 outcomes (include = relevant, exclude = irrelevant). Until one include and one exclude exist, the order \
                 is random, fixed by --seed. The same decisions and seed give the same order.
 
+                --stats reports when prioritised screening may stop, and never stops it: the records screened and found \
+                relevant (included or maybe) in the order they were first decided, two rules and an estimate. The knee \
+                method (Cormack & Grossman 2016) finds the knee of the gain curve and is met when the slope ratio before \
+                and after it reaches 156 - min(relevant, 150) after at least --min-screened records. The consecutive \
+                rule is met after --consecutive irrelevant records in a row (ASReview users pick 50-100). The estimate \
+                of relevant records remaining is the rate after the knee times the records left; it errs high.
+
                 Example:
                   triangulate paper next --limit 20 --seed 0
+                  triangulate paper next --stats
+                  triangulate paper next --stats --consecutive 50 --format json
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Option(help: "How many records to show.") var limit: Int = 10
         @Option(help: "Seed of the order before the model can learn.") var seed: UInt64 = 0
         @Option(help: "Output format.") var format: DataFormat = .text
+        @Flag(help: "Report the stopping rules and the estimate of relevant records remaining instead.") var stats = false
+        @Option(help: ArgumentHelp("With --stats: the run of irrelevant records in a row that meets the consecutive rule.", valueName: "n"))
+        var consecutive: Int = 100
+        @Option(help: ArgumentHelp("With --stats: the records screened before the knee method may be met.", valueName: "n"))
+        var minScreened: Int = 150
+
+        func validate() throws {
+            if consecutive < 1 { throw ValidationError("expected --consecutive of 1 or more, found \(consecutive)") }
+            if minScreened < 0 { throw ValidationError("expected --min-screened of 0 or more, found \(minScreened)") }
+        }
 
         func run() throws {
+            if stats {
+                let progress = try PaperCommand.load(studyOptions, quiet: true).screeningProgress(
+                    consecutiveIrrelevant: consecutive, minimumScreened: minScreened)
+                switch format {
+                case .json: try JSONOutput.print(progress)
+                case .text:
+                    for line in progress.summary { Terminal.line(line) }
+                    let met = progress.rule.kneeRuleMet || progress.rule.consecutiveRuleMet
+                    Terminal.line(met ? "A stopping rule is met: screening may stop, if the estimate above is acceptable for the review."
+                                      : "No stopping rule is met: keep screening.")
+                }
+                return
+            }
             let ranked = try PaperCommand.load(studyOptions, quiet: true).next(limit: max(0, limit), seed: seed)
             switch format {
             case .json: try JSONOutput.print(ranked)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Literature
 import Index
@@ -23,54 +24,142 @@ extension PaperCommand {
 
     struct Screen: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a screening decision, or show a reviewer's next record.",
+            abstract: "Record screening decisions: one, in a loop (--next), or imported from another tool (--from).",
             discussion: """
                 Decisions are appended to corpus/literature/screening/<reviewer>.csv; the last one for a record and stage \
                 counts. Stages and criterion ids come from 'screening:' in triangulate.yaml. A record reaches a later \
-                stage when it is included at the one before. --next is blind: it uses only the reviewer's own decisions, \
-                and at the first stage orders records as 'paper next' does.
+                stage when it is included at the one before.
+
+                --next is a loop: it shows the reviewer's next record (at the first stage in the order 'paper next' \
+                learns from the reviewer's own decisions, blind to the others'), with the inclusion criteria's words \
+                highlighted when the output is a terminal, and reads one answer per line: 'i' includes, 'e CRITERION' \
+                excludes, 'm' marks maybe, 's' skips, 'u' undoes the last answer, 'q' quits. Each answer is recorded at \
+                once, followed by the progress ("312/1,704 screened, 28 included"). --once shows the next record and \
+                stops.
+
+                --from imports decisions made elsewhere: ASReview (included or label_included), Rayyan (its notes \
+                field), Covidence or any spreadsheet (a verdict column per stage, --stage-column; columns named after \
+                the stages need none; reason and reviewer columns). The format is detected from the header unless \
+                --format says it. Rows are matched by record id, then DOI, then normalised title and year. A file with \
+                any row that matches no record, names an unknown criterion or contradicts itself or a recorded decision \
+                imports nothing and lists every such row, unless --partial. Each decision keeps its reviewer and, in its \
+                note, the file and line it came from. --export writes the decisions in the spreadsheet layout --from \
+                reads, so screening moves between studies.
 
                 Example:
-                  triangulate paper screen --next --reviewer ana
+                  triangulate paper screen --next --reviewer ana --once
                   triangulate paper screen scopus.bib#smith2020 --stage title-abstract --exclude E2 --reviewer ana
+                  triangulate paper screen --from asreview-export.csv --reviewer ana --unexplained-exclusion E1
+                  triangulate paper screen --from rayyan.csv --format rayyan --partial
+                  triangulate paper screen --from sheet.csv --format sheet --stage-column title-abstract=TA --reason-column Why --reviewer ana
+                  triangulate paper screen --export --output decisions.csv
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: ArgumentHelp("The record (FILE#KEY).", valueName: "record")) var record: String?
         @Option(help: "The stage (default: the first).") var stage: String?
         @OptionGroup var verdict: Verdict
-        @Option(help: "The reviewer.") var reviewer: String
-        @Flag(help: "Show the reviewer's next record to screen instead.") var next = false
+        @Option(help: "The reviewer (with --from: of rows that name none).") var reviewer: String?
+        @Flag(help: "Screen in a loop: show the reviewer's next record and read answers from standard input.") var next = false
+        @Flag(help: "With --next: show the next record and stop.") var once = false
         @Option(help: "Seed of the order before the model can learn.") var seed: UInt64 = 0
+        @Option(help: ArgumentHelp("Import decisions from this file (CSV, TSV or ';'-separated).", valueName: "file")) var from: String?
+        @Option(help: ArgumentHelp("With --from: the tool the file comes from (default: detected from its header).", valueName: "asreview|rayyan|covidence|sheet"))
+        var format: SourceArgument?
+        @Flag(help: "With --from: import the good rows even when others have problems (they are still listed).") var partial = false
+        @Option(help: ArgumentHelp("With --from: the column holding a stage's verdicts (repeatable).", valueName: "stage=column")) var stageColumn: [String] = []
+        @Option(help: ArgumentHelp("With --from: the column of exclusion reasons (criterion ids or texts).", valueName: "column")) var reasonColumn: String?
+        @Option(help: ArgumentHelp("With --from: the column naming each row's reviewer.", valueName: "column")) var reviewerColumn: String?
+        @Option(help: ArgumentHelp("With --from: the criterion recorded for an exclusion without a reason (ASReview gives none).", valueName: "criterion"))
+        var unexplainedExclusion: String?
+        @Option(help: ArgumentHelp("With --from: the file's encoding (\(TextEncoding.names.joined(separator: ", "))).", valueName: "encoding")) var encoding: String?
+        @Option(help: ArgumentHelp("With --from: how to report the import.", valueName: "text|json")) var report: DataFormat = .text
+        @Flag(help: "Write every decision as a spreadsheet that --from reads back.") var export = false
+        @OptionGroup var output: OutputFile
+
+        enum SourceArgument: String, ExpressibleByArgument, CaseIterable {
+            case asreview, rayyan, covidence, sheet, spreadsheet
+            var source: DecisionSource {
+                switch self {
+                case .asreview: return .asreview
+                case .rayyan: return .rayyan
+                case .covidence: return .covidence
+                case .sheet, .spreadsheet: return .spreadsheet
+                }
+            }
+        }
 
         func validate() throws {
-            if next {
-                if record != nil || verdict.chosen > 0 { throw ValidationError("--next shows a record; give no record or decision with it") }
-            } else {
-                if record == nil { throw ValidationError("give a record to screen, or --next") }
-                if verdict.chosen != 1 { throw ValidationError("give exactly one of --include, --exclude CRITERION, --maybe") }
+            let modes = (next ? 1 : 0) + (from != nil ? 1 : 0) + (export ? 1 : 0) + (record != nil ? 1 : 0)
+            if modes != 1 { throw ValidationError("give a record to screen, or one of --next, --from FILE, --export") }
+            if record != nil && verdict.chosen != 1 { throw ValidationError("give exactly one of --include, --exclude CRITERION, --maybe") }
+            if record == nil && verdict.chosen > 0 { throw ValidationError("--include, --exclude and --maybe go with a record") }
+            if (record != nil || next) && reviewer == nil { throw ValidationError("Missing expected argument '--reviewer <reviewer>'") }
+            if once && !next { throw ValidationError("--once goes with --next") }
+            if from == nil && (format != nil || partial || !stageColumn.isEmpty || reasonColumn != nil || reviewerColumn != nil
+                               || unexplainedExclusion != nil || encoding != nil) {
+                throw ValidationError("--format, --partial, --stage-column, --reason-column, --reviewer-column, --unexplained-exclusion and --encoding go with --from")
+            }
+            for assignment in stageColumn where !assignment.contains("=") || assignment.hasPrefix("=") || assignment.hasSuffix("=") {
+                throw ValidationError("expected --stage-column STAGE=COLUMN, e.g. title-abstract=Decision, found '\(assignment)'")
             }
         }
 
         func run() throws {
             let study = try studyOptions.load()
+            if let from { return try importDecisions(study, from) }
+            if export {
+                let state = try PaperCommand.load(studyOptions, quiet: true)
+                return try output.write(DecisionExporter.csv(state.ledger, records: state.records))
+            }
             let criteria = try study.settings.screening ?? ScreeningCriteria(include: [], exclude: [])
             let stage = self.stage ?? criteria.stages[0]
+            guard criteria.stages.contains(stage) else { throw StudyError.unknown(kind: "screening stage", name: stage, known: criteria.stages) }
             if next {
-                let state = try PaperCommand.load(studyOptions)
-                guard criteria.stages.contains(stage) else { throw StudyError.unknown(kind: "screening stage", name: stage, known: criteria.stages) }
-                guard let id = state.nextRecord(for: reviewer, stage: stage, seed: seed), let record = state.byID[id] else {
-                    Terminal.line("Nothing left for \(reviewer) to screen at \(stage).")
-                    return
-                }
-                Terminal.line(id)
-                Terminal.line("  \(Dedupe.describe(record))")
-                if let abstract = record.fields["abstract"] { Terminal.line("\n\(abstract)") }
-                return
+                return try ScreeningLoop(study: study, reviewer: reviewer!, stage: stage, seed: seed, once: once).run()
             }
             let (choice, criterion) = verdict.verdict
             let decision = try ReviewRecorder(study: study).screen(
-                record: record!, stage: stage, verdict: choice, criterion: criterion, note: verdict.note, reviewer: reviewer)
+                record: record!, stage: stage, verdict: choice, criterion: criterion, note: verdict.note, reviewer: reviewer!)
             Terminal.line("Recorded: \(decision.record) \(decision.verdict.rawValue)\(decision.criterion.map { " \($0)" } ?? "") at \(decision.stage) (\(decision.reviewer)).")
+        }
+
+        private func importDecisions(_ study: Study, _ file: String) throws {
+            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            var columns: DecisionColumns?
+            if format != nil || !stageColumn.isEmpty || reasonColumn != nil || reviewerColumn != nil {
+                let source = format?.source ?? ReviewRecorder.detectSource((try? TextFile.read(url, displayPath: file, encoding: PaperCommand.encoding(encoding))) ?? "")
+                var chosen = DecisionColumns.preset(source)
+                for assignment in stageColumn {
+                    let equals = assignment.firstIndex(of: "=")!
+                    chosen.stages[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+                }
+                if let reasonColumn { chosen.reason = reasonColumn }
+                if let reviewerColumn { chosen.reviewer = reviewerColumn }
+                columns = chosen
+            }
+            let outcome: DecisionImportOutcome
+            do {
+                outcome = try ReviewRecorder(study: study).importDecisions(
+                    from: url, displayPath: file, source: format?.source, columns: columns, reviewer: reviewer,
+                    unexplainedExclusion: unexplainedExclusion, partial: partial, encoding: try PaperCommand.encoding(encoding))
+            } catch let rejected as DecisionImportRejected where report == .json {
+                try JSONOutput.print(rejected.outcome)
+                throw CommandFailure(message: "\(rejected.outcome.problems.count) problem(s) in \(rejected.outcome.rows) rows, so no decision was imported (import the good rows with --partial)")
+            }
+            switch report {
+            case .json: try JSONOutput.print(outcome)
+            case .text:
+                for problem in outcome.problems { Terminal.warning(problem) }
+                for (name, recorded) in outcome.renamedReviewers.sorted(by: { $0.key < $1.key }) {
+                    Terminal.note("Reviewer '\(name)' is recorded as '\(recorded)'.")
+                }
+                let perReviewer = outcome.reviewers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                Terminal.line("Imported \(outcome.recorded) decision\(outcome.recorded == 1 ? "" : "s") from \(outcome.file) (\(outcome.source))"
+                    + (perReviewer.isEmpty ? "" : ": \(perReviewer)") + ".")
+                Terminal.line("  \(outcome.rows) rows: matched \(outcome.matchedByRecordID) by record id, \(outcome.matchedByDOI) by DOI, \(outcome.matchedByKey) by title and year; "
+                    + "\(outcome.undecidedRows) without a verdict; \(outcome.alreadyRecorded) decision\(outcome.alreadyRecorded == 1 ? "" : "s") already recorded"
+                    + (outcome.problems.isEmpty ? "." : "; \(outcome.problems.count) problem\(outcome.problems.count == 1 ? "" : "s") left out (listed above)."))
+            }
         }
     }
 

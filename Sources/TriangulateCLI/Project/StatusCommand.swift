@@ -48,7 +48,8 @@ struct StatusCommand: ParsableCommand {
             guard !lines.isEmpty else { return }
             out += "\n\(title):\n" + lines.map { "  \($0)\n" }.joined()
         }
-        section("Problems in study files", report.problems.map(\.description))
+        section("Problems in study files", report.problems.filter { $0.severity != .note }.map(\.description))
+        section("Notes (nothing to fix)", report.problems.filter { $0.severity == .note }.map(\.description))
         section("Links leading out of the study (their files are not read)", report.links)
         section("Orphaned codings (kept, but they no longer point into their transcript)",
                 report.orphaned.map { "\($0.location): \($0.coding): \($0.reason)" })
