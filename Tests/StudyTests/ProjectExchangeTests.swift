@@ -43,9 +43,14 @@ final class ProjectExchangeTests: XCTestCase {
             try TranscriptReader.read(url, displayPath: url.lastPathComponent, interviewerNames: Set(study.settings.interviewer),
                                       knownSpeakers: Set(participants.compactMap(\.pseudonym))).turns.map { "\(url.deletingPathExtension().lastPathComponent)|\($0.number)|\($0.speaker)|\($0.text)" }
         }
-        let codings = try files("corpus/codings").flatMap { try CodingFile.read($0, displayPath: $0.lastPathComponent) }.map {
-            [$0.transcript, "\($0.turn)", "\($0.start ?? -1)", "\($0.end ?? -1)", $0.quote ?? "", $0.code, $0.coder, $0.memo ?? "", $0.at ?? ""]
-                .joined(separator: "|")
+        let codings = try files("corpus/codings").flatMap { try CodingFile.readRecords($0, displayPath: $0.lastPathComponent) }.map { record in
+            switch record {
+            case .text(let coding):
+                return [coding.transcript, "\(coding.turn)", "\(coding.start ?? -1)", "\(coding.end ?? -1)", coding.quote ?? "", coding.code,
+                        coding.coder, coding.memo ?? "", coding.at ?? ""].joined(separator: "|")
+            case .participant(let coding):
+                return ["case", coding.participant, coding.code, coding.coder].joined(separator: "|")
+            }
         }
         return Snapshot(codes: codes.sorted(), turns: turns.sorted(), codings: codings.sorted(),
                         participants: participants.map { ([$0.id, $0.pseudonym ?? ""] + $0.attributes.map { "\($0.name)=\($0.value)" }).joined(separator: "|") }.sorted())
