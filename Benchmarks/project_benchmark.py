@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """REFI-QDA project exchange at scale: `project import` and `project export`.
 
-Usage: python3 Benchmarks/project_benchmark.py BIN [--sources 500] [--codings 50000] [--words 2000] [--runs 3]
+Usage: python3 Benchmarks/project_benchmark.py BIN [--before OLD_BIN] [--sources 500] [--codings 50000] [--words 2000] [--runs 3]
 
 Generates (fixed seed) a REFI-QDA project (.qdpx) of 500 interview sources of about 2,000 words
 each, written as speaker turns, a codebook of 60 codes under 6 parents, two users and 50,000
@@ -11,6 +11,9 @@ release `triangulate` binary end to end, process start included:
   project import   into a new study (every coding text-checked, files written, index built)
                    target < 10 s
   project export   of that study back to a .qdpx                              target < 5 s
+
+With --before, an older binary is timed in the same run, its runs interleaved with BIN's so
+both see the same machine load, and both figures are printed.
 
 Prints figures only (best of --runs); asserts nothing.
 """
@@ -97,22 +100,27 @@ def main():
     parser.add_argument("--codings", type=int, default=50000)
     parser.add_argument("--words", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", help="an older triangulate binary to time in the same run")
     options = parser.parse_args()
-    bin_path = os.path.abspath(options.bin)
+    bins = [("before", os.path.abspath(options.before))] if options.before else []
+    bins.append(("after" if options.before else "this build", os.path.abspath(options.bin)))
     folder = tempfile.mkdtemp(prefix="triangulate-project-bench-")
     try:
         project = os.path.join(folder, "bench.qdpx")
         generate(project, options.sources, options.codings, options.words)
         print(f"project: {options.sources} sources, {options.codings} codings, {os.path.getsize(project) / 1e6:.1f} MB")
-        imports, exports = [], []
+        times = {label: {"import": [], "export": []} for label, _ in bins}
         for index in range(options.runs):
-            study = os.path.join(folder, f"study{index}")
-            subprocess.run([bin_path, "init", study], check=True, stdout=subprocess.DEVNULL)
-            imports.append(run(bin_path, ["project", "import", project], study))
-            exports.append(run(bin_path, ["project", "export", os.path.join(folder, f"out{index}.qdpx")], study))
-        for name, runs, target in (("import", imports, 10), ("export", exports, 5)):
-            wall, cpu = min(runs)
-            print(f"project {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (target < {target} s)")
+            for label, bin_path in bins:
+                study = os.path.join(folder, f"study-{label.replace(' ', '-')}-{index}")
+                subprocess.run([bin_path, "init", study], check=True, stdout=subprocess.DEVNULL)
+                times[label]["import"].append(run(bin_path, ["project", "import", project], study))
+                times[label]["export"].append(run(bin_path, ["project", "export", os.path.join(folder, f"out-{index}.qdpx")], study))
+                shutil.rmtree(study)
+        for label, _ in bins:
+            for name, target in (("import", 10), ("export", 5)):
+                wall, cpu = min(times[label][name])
+                print(f"{label}: project {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (target < {target} s)")
     finally:
         shutil.rmtree(folder)
 

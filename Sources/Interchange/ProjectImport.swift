@@ -83,6 +83,11 @@ public struct ImportPlan: Sendable {
     public var transcripts: [TranscriptFile]
     /// New codings by coder id, in project order.
     public var codings: [(coder: String, codings: [Coding])]
+    /// New case-level codings (REFI-QDA's `CodeRef`s on a `Case`) by coder id.
+    public var caseCodings: [(coder: String, codings: [CaseCoding])]
+    /// The coders the import brings (its users, and `imported` for codings without one), in
+    /// project order: they join `coders:` in triangulate.yaml.
+    public var coders: [String]
     public var participants: [ParticipantRow]
     public var memos: [MemoFile]
     public var report: ImportReport
@@ -128,6 +133,28 @@ public enum ProjectImporter {
         }
         while id.hasSuffix("-") { id.removeLast() }
         return id.isEmpty ? "source" : id
+    }
+
+    /// How a `.docx` twin's paragraphs agree with the plain text: line for line, in words only,
+    /// or from which line they differ.
+    public static func compare(twin paragraphs: [String], with text: String) -> String {
+        let plain = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var plainLines = plain.components(separatedBy: "\n")
+        if plainLines.last == "" && plain.hasSuffix("\n") { plainLines.removeLast() }
+        var twinLines = paragraphs.flatMap { $0.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n") }
+        while twinLines.count > plainLines.count, twinLines.last?.isEmpty == true { twinLines.removeLast() }
+        if twinLines == plainLines { return "agrees with it line for line (\(plainLines.count) lines)" }
+        let plainWords = plain.split(whereSeparator: \.isWhitespace), twinWords = twinLines.joined(separator: "\n").split(whereSeparator: \.isWhitespace)
+        if plainWords == twinWords {
+            return "has the same \(plainWords.count) words but other line breaks or spacing (\(twinLines.count) lines, the plain text \(plainLines.count))"
+        }
+        let line = (0..<min(plainLines.count, twinLines.count)).first { plainLines[$0] != twinLines[$0] } ?? min(plainLines.count, twinLines.count)
+        func excerpt(_ lines: [String]) -> String {
+            guard line < lines.count else { return "nothing (it ends)" }
+            let text = lines[line]
+            return "'" + (text.count > 60 ? String(text.prefix(60)) + "…" : text) + "'"
+        }
+        return "differs from line \(line + 1): the plain text has \(excerpt(plainLines)), the .docx \(excerpt(twinLines)) (\(plainWords.count) words against \(twinWords.count))"
     }
 
     /// A speaker name the transcript reader accepts: letters and digits in at most four words,
@@ -177,6 +204,11 @@ private struct Builder {
     var notesByGUID: [String: REFIProject.Note] = [:]
     var consumedNotes: Set<String> = []
     var codings: [(coder: String, codings: [Coding])] = []
+    var caseCodings: [(coder: String, codings: [CaseCoding])] = []
+    /// Coder ids in the order they were met.
+    var coderOrder: [String] = []
+    /// The participant each imported text source became, by lowercased source GUID.
+    var participantOfSource: [String: String] = [:]
     var transcripts: [ImportPlan.TranscriptFile] = []
     var participants: [ImportPlan.ParticipantRow] = []
     var memos: [ImportPlan.MemoFile] = []
@@ -194,15 +226,18 @@ private struct Builder {
         for note in project.notes { notesByGUID[note.guid] = note }
         importUsers()
         let codebook = try importCodes()
-        let (caseOf, caseRows) = importCases()
+        let caseOf = importCases()
         try importSources(caseOf: caseOf)
-        participants += caseRows.filter { row in !participants.contains { $0.id == row.id } }
+        importCaseParticipantsAndCodings()
         try verifyAgainstFinalSpeakers()
         importNotes()
+        importDescriptions()
         listOtherKinds()
         let fileName = ProjectImporter.transcriptId(project.name.isEmpty ? "imported" : project.name).lowercased() + ".yaml"
+        var coderIds = coderOrder
+        for (coder, _) in codings + caseCodings.map({ ($0.coder, [Coding]()) }) where !coderIds.contains(coder) { coderIds.append(coder) }
         return ImportPlan(codebook: codebook, codebookFileName: fileName, transcripts: transcripts, codings: codings,
-                          participants: participants, memos: memos, report: report)
+                          caseCodings: caseCodings, coders: coderIds, participants: participants, memos: memos, report: report)
     }
 
     mutating func importUsers() {
@@ -213,6 +248,7 @@ private struct Builder {
             while used.contains(candidate) { candidate = "\(id)-\(number)"; number += 1 }
             used.insert(candidate)
             coders[user.guid.lowercased()] = candidate
+            coderOrder.append(candidate)
             report.record("users", found: 1, imported: 1)
         }
         if project.users.isEmpty { report.record("users") }
@@ -238,29 +274,71 @@ private struct Builder {
     }
 
     /// Cases become participants; a case naming exactly one source gives that source its id.
-    mutating func importCases() -> (caseOf: [String: REFIProject.Case], rows: [ImportPlan.ParticipantRow]) {
+    /// Returns the case of each source (by lowercased GUID); the participants of cases are
+    /// settled once the sources are in (`importCaseParticipantsAndCodings`).
+    mutating func importCases() -> [String: REFIProject.Case] {
         var sourceCases: [String: [REFIProject.Case]] = [:]
-        var rows: [ImportPlan.ParticipantRow] = []
         for item in project.cases {
             for source in item.sourceRefs { sourceCases[source.lowercased(), default: []].append(item) }
             report.record("cases", found: 1, imported: 1)
-            if !item.codeRefs.isEmpty {
-                report.record("case codings", found: item.codeRefs.count, omitted: .init(
-                    guid: item.guid, name: item.name,
-                    reason: "\(item.codeRefs.count) code(s) applied to the case as a whole; Triangulate's codings sit on turns"))
-            }
-            if item.sourceRefs.isEmpty {
-                rows.append(row(id: ProjectImporter.transcriptId(item.name), values: item.values))
-            }
         }
         report.record("variables", found: project.variables.count, imported: project.variables.count)
         var caseOf: [String: REFIProject.Case] = [:]
         for (source, cases) in sourceCases where cases.count == 1 { caseOf[source] = cases[0] }
-        for (source, cases) in sourceCases where cases.count > 1 {
+        for (source, cases) in sourceCases.sorted(by: { $0.key < $1.key }) where cases.count > 1 {
             report.notes.append("source \(source) belongs to \(cases.count) cases; its participant takes the first case's values")
             caseOf[source] = cases[0]
         }
-        return (caseOf, rows)
+        return caseOf
+    }
+
+    /// Each case's participants: those its imported sources became, or, for a case with none, a
+    /// participant of its own name. Its `CodeRef`s become case-level codings of each of them.
+    ///
+    /// REFI-QDA does not record who applied a code to a case; the codings go to the project's
+    /// only user when it has one, else to coder `imported`, and the report says which.
+    mutating func importCaseParticipantsAndCodings() {
+        var caseCoder = "imported"
+        if project.users.count == 1, let only = coders[project.users[0].guid.lowercased()] { caseCoder = only }
+        var made: [CaseCoding] = []
+        for item in project.cases {
+            var ids: [String] = []
+            for source in item.sourceRefs {
+                if let id = participantOfSource[source.lowercased()], !ids.contains(id) { ids.append(id) }
+            }
+            if ids.isEmpty {
+                let id = ProjectImporter.transcriptId(item.name)
+                if !participants.contains(where: { $0.id == id }) { participants.append(row(id: id, values: item.values)) }
+                ids = [id]
+            }
+            if !item.selectionRefs.isEmpty {
+                report.record("case selections", found: item.selectionRefs.count, omitted: .init(
+                    guid: item.guid, name: item.name,
+                    reason: "\(item.selectionRefs.count) selection(s) linked to the case; a participant is linked to its transcripts, not to passages"))
+            }
+            for reference in item.codeRefs {
+                report.record("case codings", found: 1)
+                guard let code = codeIds[reference.lowercased()] else {
+                    report.record("case codings", omitted: .init(guid: item.guid, name: item.name,
+                                                                 reason: "it applies code \(reference), which is not in the codebook"))
+                    continue
+                }
+                for id in ids {
+                    made.append(CaseCoding(participant: id, code: code, coder: caseCoder, location: SourceLocation(file: "")))
+                }
+                report.record("case codings", imported: 1)
+                if ids.count > 1 {
+                    report.notes.append("case '\(item.name)' has \(ids.count) participants (\(ids.joined(separator: ", "))); its code \(code) is recorded for each")
+                }
+            }
+        }
+        if !made.isEmpty {
+            caseCodings = [(caseCoder, made)]
+            report.notes.append(project.users.count == 1
+                ? "REFI-QDA does not record who applied a code to a case; the \(made.count) case-level coding(s) are recorded under the project's only user, \(caseCoder)"
+                : "REFI-QDA does not record who applied a code to a case; the \(made.count) case-level coding(s) are recorded under coder 'imported'")
+        }
+        if project.cases.isEmpty { report.record("case codings") }
     }
 
     func row(id: String, values: [REFIProject.Case.Value], pseudonym: String? = nil) -> ImportPlan.ParticipantRow {
@@ -273,7 +351,7 @@ private struct Builder {
     mutating func importSources(caseOf: [String: REFIProject.Case]) throws {
         var usedIds = Set<String>()
         var codingsByCoder: [String: [Coding]] = [:]
-        var coderOrder: [String] = []
+        var codingCoders: [String] = []
         for source in project.textSources {
             let selectionCount = source.selections.count
             let codingCount = source.selections.reduce(0) { $0 + $1.codings.count }
@@ -314,9 +392,8 @@ private struct Builder {
             if !layout.labelled {
                 report.notes.append("\(id): no speaker labels, so one turn per paragraph (\(layout.turnTexts.count) turns)")
             }
-            if source.richTextPath != nil {
-                report.notes.append("\(id): the .docx twin is not imported; the plain text carries the positions")
-            }
+            participantOfSource[source.guid.lowercased()] = id
+            if let twin = loaded.richTexts[source.guid] { recordTwin(twin, text: text, source: source, id: id) }
             var values = theCase?.values ?? []
             values += source.values
             participants.append(row(id: id, values: values, pseudonym: layout.labelled ? nil : speaker(layout)))
@@ -371,7 +448,7 @@ private struct Builder {
                     let userGUID = (coding.creatingUser ?? selection.creatingUser)?.lowercased()
                     let coder = userGUID.flatMap { coders[$0] } ?? "imported"
                     let memo = (memoParts + coding.noteRefs.compactMap { noteText($0) }).joined(separator: "\n\n")
-                    if codingsByCoder[coder] == nil { coderOrder.append(coder) }
+                    if codingsByCoder[coder] == nil { codingCoders.append(coder) }
                     for piece in pieces {
                         let turnText = layout.turnTexts[piece.turn]
                         let whole = piece.start == 0 && piece.end == turnText.count
@@ -388,8 +465,43 @@ private struct Builder {
                 report.notes.append("\(id): \(split) selection(s) span several turns and were recorded once per turn")
             }
         }
-        codings = coderOrder.map { ($0, codingsByCoder[$0] ?? []) }
+        codings = codingCoders.map { ($0, codingsByCoder[$0] ?? []) }
         if project.textSources.isEmpty { report.record("text sources") }
+    }
+
+    /// Compares a source's `.docx` twin with its plain text and says how they agree. The plain
+    /// text stays the transcript: REFI-QDA positions count in it (§10.2), and the formatting the
+    /// `.docx` adds has no place in a transcript file.
+    mutating func recordTwin(_ twin: REFIProjectReader.RichText, text: String, source: REFIProject.TextSource, id: String) {
+        let kind = "rich-text twins"
+        switch twin {
+        case .usedAsText(let paragraphs):
+            report.record(kind, found: 1, imported: 1)
+            report.notes.append("\(id): no plain text, so its text is the .docx's \(paragraphs.count) paragraphs, one line each; positions count in that text")
+        case .unreadable(let reason):
+            report.record(kind, found: 1, omitted: .init(guid: source.guid, name: source.name, reason: "the .docx twin was not read: \(reason)"))
+        case .paragraphs(let paragraphs):
+            let comparison = ProjectImporter.compare(twin: paragraphs, with: text)
+            report.record(kind, found: 1, omitted: .init(guid: source.guid, name: source.name,
+                                                         reason: "the plain text carries the positions and is the transcript; the .docx twin \(comparison)"))
+        }
+    }
+
+    /// Descriptions of the project, its sources and its cases become memo files, one each.
+    mutating func importDescriptions() {
+        func add(_ description: String?, file: String, heading: String) {
+            guard let text = description?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return }
+            report.record("descriptions", found: 1, imported: 1)
+            memos.append(.init(fileName: file, text: "\(heading)\n\n\(text)\n"))
+        }
+        add(project.description, file: "project-description.md", heading: "Description of the project \(project.name)")
+        for source in project.textSources {
+            guard let id = participantOfSource[source.guid.lowercased()] else { continue }
+            add(source.description, file: "source-\(id).md", heading: "Description of source \(source.name) (transcript \(id))")
+        }
+        for item in project.cases {
+            add(item.description, file: "case-\(REFIQDACodebook.slug(item.name, fallback: "case")).md", heading: "Description of case \(item.name)")
+        }
     }
 
     func speaker(_ layout: TextLayout) -> String? {
@@ -572,6 +684,10 @@ private struct Builder {
         for graph in project.graphs {
             report.record("graphs", found: 1, omitted: .init(guid: graph.guid, name: graph.name,
                                                              reason: "network diagrams are not imported (\(graph.vertices) vertices, \(graph.edges) edges)"))
+        }
+        for (name, count) in project.unknownElements {
+            report.record("other elements", found: count, omitted: .init(
+                guid: nil, name: name, reason: "\(count) <\(name)> element(s), which REFI-QDA 1.5 does not define where they stand; not imported"))
         }
         if project.linkCount > 0 {
             report.record("links", found: project.linkCount, omitted: .init(guid: nil, name: nil, reason: "links between project items are not imported"))

@@ -20,6 +20,11 @@ public struct REFIProject: Sendable {
     public var linkCount: Int
     /// GUIDs of the notes that apply to the project as a whole.
     public var projectNoteRefs: [String]
+    /// The project's own `<Description>`.
+    public var description: String?
+    /// Elements the reader does not know, by name, with how often they occur: listed in the
+    /// import report, so that nothing in a project is dropped without a word.
+    public var unknownElements: [(name: String, count: Int)] = []
 
     public init(name: String, origin: String? = nil, users: [User] = [], codebook: REFIQDACodebook.Exchange,
                 variables: [Variable] = [], cases: [Case] = [], textSources: [TextSource] = [], otherSources: [OtherSource] = [],
@@ -61,6 +66,8 @@ public struct REFIProject: Sendable {
         public var sourceRefs: [String]
         /// Codes applied to the case as a whole.
         public var codeRefs: [String]
+        /// Selections linked to the case.
+        public var selectionRefs: [String] = []
 
         public struct Value: Sendable, Equatable {
             public var variable: String

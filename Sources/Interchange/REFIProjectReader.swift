@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Qualitative
+import Transcripts
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -13,12 +14,23 @@ public enum REFIProjectReader {
         public var texts: [String: String]
         /// Why a text source has no text (missing from `Sources/`, outside the archive…), by GUID.
         public var missingTexts: [String: String]
+        /// The `.docx` twins (`richTextPath`) that were found, by source GUID.
+        public var richTexts: [String: RichText]
 
-        public init(project: REFIProject, texts: [String: String], missingTexts: [String: String]) {
+        public init(project: REFIProject, texts: [String: String], missingTexts: [String: String], richTexts: [String: RichText] = [:]) {
             self.project = project
             self.texts = texts
             self.missingTexts = missingTexts
+            self.richTexts = richTexts
         }
+    }
+
+    /// A source's rich-text twin as read: its paragraphs, or why it could not be read.
+    public enum RichText: Sendable, Equatable {
+        case paragraphs([String])
+        case unreadable(String)
+        /// The source had no plain text, so its text was taken from these paragraphs.
+        case usedAsText([String])
     }
 
     public static func read(_ url: URL, displayPath: String) throws -> Loaded {
@@ -66,37 +78,81 @@ public enum REFIProjectReader {
         }
         var project = delegate.project
         project.codebook = codebook
+        project.unknownElements = delegate.unknownOrder.map { ($0, delegate.unknown[$0] ?? 0) }
         return project
     }
 
     /// Finds each text source's plain text: `internal://NAME` is `Sources/NAME` in the archive;
     /// any other path (`relative://`, `file://`, absolute) is never read from this machine.
+    ///
+    /// A `.docx` twin (`richTextPath`) is read too, so the import can compare it with the plain
+    /// text, which carries the positions; a source with only a `.docx` takes its text from the
+    /// document's paragraphs, one line each.
     static func resolveTexts(_ project: REFIProject, members: [String: Data]) -> Loaded {
         var texts: [String: String] = [:]
         var missing: [String: String] = [:]
+        var richTexts: [String: RichText] = [:]
+        /// The member `internal://NAME` names, or why there is none.
+        func member(_ path: String, what: String) -> Result<(name: String, data: Data), Problem> {
+            guard path.lowercased().hasPrefix("internal://") else {
+                return .failure(Problem(reason: "its \(what) '\(path)' is outside the archive, and files outside it are never read"))
+            }
+            let name = String(path.dropFirst("internal://".count))
+            guard !name.contains(".."), !name.hasPrefix("/"), let data = members["sources/\(name.lowercased())"] else {
+                return .failure(Problem(reason: "its \(what) Sources/\(name) is not in the archive"))
+            }
+            return .success((name, data))
+        }
         for source in project.textSources {
+            if let path = source.richTextPath {
+                switch member(path, what: "rich text") {
+                case .success(let found): richTexts[source.guid] = readDocx(found.data, name: "Sources/\(found.name)")
+                case .failure(let problem): richTexts[source.guid] = .unreadable(problem.reason)
+                }
+            }
             if let content = source.content {
                 texts[source.guid] = content
                 continue
             }
             guard let path = source.plainTextPath else {
-                missing[source.guid] = "it has neither a plainTextPath nor PlainTextContent"
+                if case .paragraphs(let paragraphs)? = richTexts[source.guid] {
+                    texts[source.guid] = paragraphs.joined(separator: "\n")
+                    richTexts[source.guid] = .usedAsText(paragraphs)
+                } else {
+                    missing[source.guid] = "it has neither a plainTextPath nor PlainTextContent" + (source.richTextPath == nil ? "" : " nor a readable .docx")
+                }
                 continue
             }
-            guard path.lowercased().hasPrefix("internal://") else {
-                missing[source.guid] = "its plain text '\(path)' is outside the archive, and files outside it are never read"
-                continue
-            }
-            let name = String(path.dropFirst("internal://".count))
-            guard !name.contains(".."), !name.hasPrefix("/"), let data = members["sources/\(name.lowercased())"] else {
-                missing[source.guid] = "its plain text Sources/\(name) is not in the archive"
-                continue
-            }
-            do { texts[source.guid] = try TextFile.decode(data, path: "Sources/\(name)") } catch {
-                missing[source.guid] = "its plain text Sources/\(name) is not UTF-8 (\(error))"
+            switch member(path, what: "plain text") {
+            case .failure(let problem):
+                missing[source.guid] = problem.reason
+            case .success(let found):
+                do { texts[source.guid] = try TextFile.decode(found.data, path: "Sources/\(found.name)") } catch {
+                    missing[source.guid] = "its plain text Sources/\(found.name) is not UTF-8 (\(error))"
+                }
             }
         }
-        return Loaded(project: project, texts: texts, missingTexts: missing)
+        return Loaded(project: project, texts: texts, missingTexts: missing, richTexts: richTexts)
+    }
+
+    struct Problem: Error {
+        var reason: String
+    }
+
+    /// The paragraphs of a `.docx` held in memory, read by the transcript module's Word reader
+    /// (which reads archives from files, so the bytes go through a private temporary file).
+    static func readDocx(_ data: Data, name: String) -> RichText {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("triangulate-twin-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).docx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        do {
+            try data.write(to: file, options: .withoutOverwriting)
+            return .paragraphs(try DocxReader.paragraphTexts(at: file, displayPath: name))
+        } catch let error as LocatedError {
+            return .unreadable(error.message)
+        } catch {
+            return .unreadable("\(error)")
+        }
     }
 
     private final class ProjectDelegate: NSObject, XMLParserDelegate {
@@ -120,6 +176,21 @@ public enum REFIProjectReader {
             "PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video",
         ]
 
+        /// The REFI-QDA 1.5 elements this reader knows outside other sources and graphs (whose
+        /// insides are counted, not read): each is read, or listed in the report where it is not
+        /// brought. Any other element is counted in `unknownElements`.
+        static let knownElements: Set<String> = [
+            "Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "Variables", "Variable", "Cases", "Case",
+            "CodeRef", "VariableValue", "VariableRef", "TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
+            "DateTimeValue", "SourceRef", "SelectionRef", "Sources", "TextSource", "PlainTextContent", "PlainTextSelection",
+            "Coding", "NoteRef", "Notes", "Note", "Links", "Link", "Sets", "Set", "MemberCode", "MemberSource", "MemberNote",
+            "Graphs", "Graph", "Vertex", "Edge",
+        ]
+        var unknown: [String: Int] = [:]
+        var unknownOrder: [String] = []
+        /// Depth inside an element whose content is counted, not read (another source, a graph).
+        var opaqueDepth = 0
+
         func fail(_ parser: XMLParser, _ expected: String, _ found: String) {
             if problem == nil { problem = (parser.lineNumber, expected, found) }
         }
@@ -128,6 +199,12 @@ public enum REFIProjectReader {
                     attributes: [String: String] = [:]) {
             let parent = path.last
             path.append(element)
+            if opaqueDepth > 0 {
+                opaqueDepth += 1
+            } else if !Self.knownElements.contains(element) && Self.otherKinds[element] == nil {
+                if unknown[element] == nil { unknownOrder.append(element) }
+                unknown[element, default: 0] += 1
+            }
             switch element {
             case "Project" where path.count == 1:
                 sawProject = true
@@ -145,6 +222,8 @@ public enum REFIProjectReader {
                                     description: nil, values: [], sourceRefs: [], codeRefs: [])
             case "SourceRef" where currentCase != nil:
                 if let target = attributes["targetGUID"] { currentCase?.sourceRefs.append(target) }
+            case "SelectionRef" where currentCase != nil:
+                if let target = attributes["targetGUID"] { currentCase?.selectionRefs.append(target) }
             case "CodeRef" where currentCase != nil && coding == nil:
                 if let target = attributes["targetGUID"] { currentCase?.codeRefs.append(target) }
             case "VariableRef":
@@ -159,6 +238,7 @@ public enum REFIProjectReader {
             case let kind where parent == "Sources" && Self.otherKinds[kind] != nil:
                 other = .init(kind: Self.otherKinds[kind] ?? kind, guid: attributes["guid"] ?? "", name: attributes["name"] ?? "",
                               selections: 0, codings: 0)
+                opaqueDepth = 1
             case "PlainTextSelection" where source != nil && parent == "TextSource":
                 guard let guid = attributes["guid"] else { return fail(parser, "a <PlainTextSelection> with a guid", "one without") }
                 guard let start = attributes["startPosition"].flatMap({ Int($0) }), let end = attributes["endPosition"].flatMap({ Int($0) }) else {
@@ -193,6 +273,7 @@ public enum REFIProjectReader {
                 text = ""
             case "Graph" where parent == "Graphs":
                 graph = .init(guid: attributes["guid"] ?? "", name: attributes["name"] ?? "", vertices: 0, edges: 0)
+                opaqueDepth = 1
             case "Vertex": graph?.vertices += 1
             case "Edge": graph?.edges += 1
             case "Link" where parent == "Links": project.linkCount += 1
@@ -206,6 +287,7 @@ public enum REFIProjectReader {
 
         func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
             path.removeLast()
+            if opaqueDepth > 0 { opaqueDepth -= 1 }
             let parent = path.last
             switch element {
             case "Description":
@@ -215,6 +297,7 @@ public enum REFIProjectReader {
                 else if parent == "TextSource" { source?.description = value }
                 else if parent == "Note" { note?.description = value }
                 else if parent == "Case" { currentCase?.description = value }
+                else if parent == "Project" && path.count == 1 { project.description = value }
             case "PlainTextContent":
                 defer { text = nil }
                 if parent == "TextSource" { source?.content = text } else if parent == "Note" { note?.text = text }

@@ -19,15 +19,18 @@ public enum REFIProjectWriter {
         public var codings: [Coding]
         public var participants: [Participant]
         public var memos: [(name: String, text: String)]
+        /// Case-level codings: `CodeRef`s on their participant's `Case`.
+        public var caseCodings: [CaseCoding]
 
         public init(name: String, codebooks: [Codebook], transcripts: [Transcript], codings: [Coding],
-                    participants: [Participant], memos: [(name: String, text: String)]) {
+                    participants: [Participant], memos: [(name: String, text: String)], caseCodings: [CaseCoding] = []) {
             self.name = name
             self.codebooks = codebooks
             self.transcripts = transcripts
             self.codings = codings
             self.participants = participants
             self.memos = memos
+            self.caseCodings = caseCodings
         }
     }
 
@@ -76,7 +79,7 @@ public enum REFIProjectWriter {
         var warnings: [String] = []
         let codes = content.codebooks.flatMap(\.codes)
         let codeGUIDs = Dictionary(codes.map { ($0.id, REFIQDACodebook.guid(of: $0)) }, uniquingKeysWith: { first, _ in first })
-        let coders = Array(Set(content.codings.map(\.coder))).sorted()
+        let coders = Array(Set(content.codings.map(\.coder) + content.caseCodings.map(\.coder))).sorted()
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         xml += "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"\(esc(content.name))\" origin=\"Triangulate\">\n"
         if !coders.isEmpty {
@@ -96,10 +99,36 @@ public enum REFIProjectWriter {
             xml += "  </Variables>\n"
         }
         let transcriptIds = Set(content.transcripts.map(\.id))
-        if !content.participants.isEmpty {
+        // Case-level codings: one CodeRef per participant and code. REFI-QDA's CodeRef on a Case
+        // carries no coder, memo or excerpts; what it cannot carry is said, not dropped.
+        var caseCodes: [String: [String]] = [:]
+        var caseCoders: [String: Set<String>] = [:]
+        for coding in content.caseCodings {
+            guard codeGUIDs[coding.code] != nil else {
+                warnings.append("\(coding.location): code '\(coding.code)' is in no codebook; that case-level coding was not exported")
+                continue
+            }
+            if !(caseCodes[coding.participant] ?? []).contains(coding.code) { caseCodes[coding.participant, default: []].append(coding.code) }
+            caseCoders[coding.participant, default: []].insert(coding.coder)
+            if coding.memo != nil || !coding.excerpts.isEmpty {
+                warnings.append("\(coding.location): the case-level coding of \(coding.code) for \(coding.participant) was exported without its \([coding.memo == nil ? nil : "memo", coding.excerpts.isEmpty ? nil : "excerpts"].compactMap { $0 }.joined(separator: " and ")), which a REFI-QDA CodeRef on a Case cannot carry")
+            }
+        }
+        let caseCoderNames = Set(content.caseCodings.map(\.coder))
+        if caseCoderNames.count > 1 || (caseCoderNames.count == 1 && coders.count > 1) {
+            warnings.append("REFI-QDA does not record who applied a code to a case: the case-level codings of \(caseCoderNames.sorted().joined(separator: ", ")) were exported without their coder, and an import gives them to one coder")
+        }
+        var participants = content.participants
+        for id in caseCodes.keys.sorted() where !participants.contains(where: { $0.id == id }) {
+            participants.append(Participant(id: id, pseudonym: nil, attributes: [], line: 0))
+        }
+        if !participants.isEmpty {
             xml += "  <Cases>\n"
-            for participant in content.participants {
+            for participant in participants {
                 xml += "    <Case guid=\"\(guid("case", participant.id))\" name=\"\(esc(participant.id))\">\n"
+                for code in caseCodes[participant.id] ?? [] {
+                    if let codeGUID = codeGUIDs[code] { xml += "      <CodeRef targetGUID=\"\(codeGUID)\" />\n" }
+                }
                 var values: [(String, String)] = participant.pseudonym.map { [("pseudonym", $0)] } ?? []
                 values += participant.attributes.map { ($0.name, $0.value) }
                 for (name, value) in values where !value.isEmpty {
@@ -123,12 +152,17 @@ public enum REFIProjectWriter {
                 let (text, starts) = plainText(of: transcript)
                 texts.append(("\(sourceGUID).txt", text))
                 xml += "    <TextSource guid=\"\(sourceGUID)\" name=\"\(esc(transcript.id))\" plainTextPath=\"internal://\(sourceGUID).txt\">\n"
-                let turns = Dictionary(uniqueKeysWithValues: transcript.turns.map { ($0.number, $0.text) })
+                // The transcript is prepared once for all its codings (normalised and hashed only
+                // when a coding carries a fingerprint to find its turn by).
+                let codings = codingsByTranscript[transcript.id] ?? []
+                let prepared = TranscriptText(id: transcript.id, turns: Dictionary(uniqueKeysWithValues: transcript.turns.map { ($0.number, $0.text) }),
+                                              fingerprinting: codings.contains { $0.fingerprint != nil })
+                let turnIndex = Dictionary(transcript.turns.enumerated().map { ($0.element.number, $0.offset) }, uniquingKeysWith: { first, _ in first })
                 var selections: [String: (start: Int, end: Int, codings: [Coding])] = [:]
                 var order: [String] = []
-                for coding in codingsByTranscript[transcript.id] ?? [] {
-                    let anchor = Anchoring.resolve(coding, in: turns)
-                    guard let turn = anchor.turn, let index = transcript.turns.firstIndex(where: { $0.number == turn }) else {
+                for coding in codings {
+                    let anchor = Anchoring.resolve(coding, against: prepared)
+                    guard let turn = anchor.turn, let index = turnIndex[turn] else {
                         warnings.append("\(coding.location): a coding of \(coding.code) could not be placed and was not exported")
                         continue
                     }

@@ -120,7 +120,7 @@ public struct TranscriptText: Sendable {
 
     /// Without `fingerprinting` the turns are not normalised or hashed: enough for codings that
     /// carry no fingerprint, which are placed by number and quote alone.
-    init(id: String, turns: [Int: String], fingerprinting: Bool) {
+    public init(id: String, turns: [Int: String], fingerprinting: Bool) {
         self.id = id
         var built: [Turn] = []
         for (number, text) in turns.sorted(by: { $0.key < $1.key }) {

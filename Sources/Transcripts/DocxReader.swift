@@ -42,6 +42,13 @@ public struct DocxReader: Sendable {
         return transcript
     }
 
+    /// The text of each paragraph of the document at `url`, as this reader sees it (runs joined,
+    /// `w:tab` a tab, `w:br` a line break, raised runs kept as their digits), before any speaker
+    /// or memo logic: what a `.docx` twin of a plain text is compared by.
+    public static func paragraphTexts(at url: URL, displayPath: String) throws -> [String] {
+        try document(at: url, file: displayPath).paragraphs.map { $0.map(\.text).joined() }
+    }
+
     // MARK: - The document
 
     /// What one paragraph is made of, in order.
@@ -100,7 +107,9 @@ public struct DocxReader: Sendable {
     }
 
     private static func parse(_ xml: Data, with delegate: XMLCollector, member: String, file: String) throws {
-        let parser = XMLParser(data: xml)
+        // A stream, not `XMLParser(data:)`: on Linux the latter fails at the end of documents of
+        // some megabytes (NVivo's 15,000-paragraph twin), the stream reads them whole.
+        let parser = XMLParser(stream: InputStream(data: xml))
         parser.delegate = delegate
         // On Linux, parse() may return true after an error, so the delegate's record decides.
         let succeeded = parser.parse()

@@ -38,6 +38,12 @@ final class REFIProjectWriterTests: XCTestCase {
                      memos: [(name: "plan", text: "Interview four people.\n")])
     }
 
+    /// GUIDs derived from ids are the SHA-256 of `namespace:key`, shaped as version 4 (checked
+    /// against Python's hashlib), so exports keep naming things as they always did.
+    func testDerivedGUIDsAreStable() {
+        XCTAssertEqual(REFIQDACodebook.derivedGUID(namespace: "user", "ana"), "93e69d25-10cb-4597-a530-947b5d693b26")
+    }
+
     /// The export validates against the REFI-QDA schema and imports back to the same study.
     func testExportValidatesAndRoundTrips() throws {
         let folder = try TestPaths.temporaryDirectory(for: self)

@@ -6,10 +6,14 @@ import ZIPFoundation
 /// Builds small .qdpx archives for tests.
 enum Archives {
     static func qdpx(_ members: [(String, String)], in folder: URL, name: String = "p.qdpx") throws -> URL {
+        try zip(members.map { ($0.0, Data($0.1.utf8)) }, in: folder, name: name)
+    }
+
+    /// A zip archive of the given members (a .qdpx, or a .docx to put in one).
+    static func zip(_ members: [(String, Data)], in folder: URL, name: String) throws -> URL {
         let url = folder.appendingPathComponent(name)
         let archive = try Archive(url: url, accessMode: .create)
-        for (path, text) in members {
-            let data = Data(text.utf8)
+        for (path, data) in members {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }

@@ -45,9 +45,14 @@ final class ProjectExchangeTests: XCTestCase {
             try TranscriptReader.read(url, displayPath: url.lastPathComponent, interviewerNames: Set(study.settings.interviewer),
                                       knownSpeakers: Set(participants.compactMap(\.pseudonym))).turns.map { "\(url.deletingPathExtension().lastPathComponent)|\($0.number)|\($0.speaker)|\($0.text)" }
         }
-        let codings = try files("corpus/codings").flatMap { try CodingFile.read($0, displayPath: $0.lastPathComponent) }.map {
-            [$0.transcript, "\($0.turn)", "\($0.start ?? -1)", "\($0.end ?? -1)", $0.quote ?? "", $0.code, $0.coder, $0.memo ?? "", $0.at ?? ""]
-                .joined(separator: "|")
+        let codings = try files("corpus/codings").flatMap { try CodingFile.readRecords($0, displayPath: $0.lastPathComponent) }.map { record in
+            switch record {
+            case .text(let coding):
+                return [coding.transcript, "\(coding.turn)", "\(coding.start ?? -1)", "\(coding.end ?? -1)", coding.quote ?? "", coding.code,
+                        coding.coder, coding.memo ?? "", coding.at ?? ""].joined(separator: "|")
+            case .participant(let coding):
+                return ["case", coding.participant, coding.code, coding.coder].joined(separator: "|")
+            }
         }
         return Snapshot(codes: codes.sorted(), turns: turns.sorted(), codings: codings.sorted(),
                         participants: participants.map { ([$0.id, $0.pseudonym ?? ""] + $0.attributes.map { "\($0.name)=\($0.value)" }).joined(separator: "|") }.sorted())
@@ -128,5 +133,114 @@ final class ProjectCommandTests: XCTestCase {
         let failed = try CLI.run(["project", "import", broken.path], in: fixture.root)
         XCTAssertEqual(failed.status, 1)
         XCTAssertTrue(failed.stderr.contains("does not open as one"), failed.stderr)
+    }
+}
+
+/// Coders, case-level codings and the journal: an import is one change of the study.
+final class ProjectImportChangeTests: XCTestCase {
+    struct Killed: Error {}
+
+    override func tearDown() {
+        JournalFault.hook = nil
+        super.tearDown()
+    }
+
+    /// Two users, a labelled source coded by one of them, and a case with two codes: a bare
+    /// project XML (`.qde`), its text inline.
+    func project(in folder: URL) throws -> URL {
+        let xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <Project xmlns="urn:QDA-XML:project:1.0" name="Ward" origin="Fixture">
+              <Users><User guid="11111111-1111-4111-8111-111111111111" name="Zoe"/><User guid="11111111-1111-4111-8111-111111111112" name="Max"/></Users>
+              <CodeBook><Codes>
+                <Code guid="22222222-2222-4222-8222-222222222221" name="Cost" isCodable="true"/>
+                <Code guid="22222222-2222-4222-8222-222222222222" name="Care" isCodable="true"/>
+              </Codes></CodeBook>
+              <Cases><Case guid="44444444-4444-4444-8444-444444444441" name="W1">
+                <CodeRef targetGUID="22222222-2222-4222-8222-222222222221"/><CodeRef targetGUID="22222222-2222-4222-8222-222222222222"/>
+                <SourceRef targetGUID="55555555-5555-4555-8555-555555555551"/>
+              </Case></Cases>
+              <Sources><TextSource guid="55555555-5555-4555-8555-555555555551" name="ward.txt"><PlainTextContent>Interviewer: What matters?\nAnn: The cost, always.\n</PlainTextContent>
+                <PlainTextSelection guid="66666666-6666-4666-8666-666666666661" startPosition="36" endPosition="40">
+                  <Coding guid="77777777-7777-4777-8777-777777777771" creatingUser="11111111-1111-4111-8111-111111111111"><CodeRef targetGUID="22222222-2222-4222-8222-222222222221"/></Coding>
+                </PlainTextSelection>
+              </TextSource></Sources>
+            </Project>
+            """
+        let url = folder.appendingPathComponent("ward.qde")
+        try Data(xml.utf8).write(to: url)
+        return url
+    }
+
+    /// The users join `coders:` in triangulate.yaml — that one line changes, its comment kept —
+    /// and the case's codes are case-level codings of coder `imported`, which is a coder too.
+    func testUsersBecomeCodersInTheSettingsLineAndCaseCodesCaseCodings() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("triangulate.yaml", "title: Fixture study\n# who codes\ncoders: [ana, ben]   # two of us\ninterviewer: [Interviewer]\n")
+        let report = try ProjectExchange(study: try fixture.study).importProject(try project(in: fixture.root.deletingLastPathComponent()), prefix: nil, positions: nil)
+        XCTAssertEqual(try fixture.read("triangulate.yaml"),
+                       "title: Fixture study\n# who codes\ncoders: [ana, ben, zoe, max, imported]  # two of us\ninterviewer: [Interviewer]\n")
+        XCTAssertEqual(try fixture.study.settings.coders, ["ana", "ben", "zoe", "max", "imported"])
+        XCTAssertTrue(report.notes.contains("coders zoe, max, imported added to 'coders:' in triangulate.yaml"), report.text)
+        let records = try CodingFile.readRecords(fixture.root.appendingPathComponent("corpus/codings/imported.jsonl"), displayPath: "imported.jsonl")
+        XCTAssertEqual(records.map(\.jsonLine), [#"{"kind":"case","participant":"W1","code":"cost","coder":"imported"}"#,
+                                                 #"{"kind":"case","participant":"W1","code":"care","coder":"imported"}"#])
+        XCTAssertEqual(try CodingFile.read(fixture.root.appendingPathComponent("corpus/codings/zoe.jsonl"), displayPath: "zoe.jsonl").map(\.quote), ["cost"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent(".triangulate/journal.json").path))
+    }
+
+    /// A settings file whose `coders:` is a block list is not edited, and nothing is written.
+    func testABlockListOfCodersRefusesTheImportBeforeAnyWrite() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("triangulate.yaml", "title: Fixture study\ncoders:\n  - ana\n")
+        XCTAssertThrowsError(try ProjectExchange(study: try fixture.study).importProject(try project(in: fixture.root.deletingLastPathComponent()), prefix: nil, positions: nil)) { error in
+            XCTAssertTrue("\(error)".contains("'coders:' in triangulate.yaml is a block list"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("corpus/transcripts/W1.txt").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("codebooks/ward.yaml").path))
+    }
+
+    /// A kill after any file of the import leaves a study that the next command completes: the
+    /// same files as an import that ran through, settings included.
+    func testAnImportKilledAtEachStepIsFinishedByTheNextCommand() throws {
+        let clean = try StudyFixture(self)
+        let archive = try project(in: clean.root.deletingLastPathComponent())
+        _ = try ProjectExchange(study: try clean.study).importProject(archive, prefix: nil, positions: nil)
+        let paths = ["triangulate.yaml", "codebooks/ward.yaml", "corpus/transcripts/W1.txt", "corpus/codings/zoe.jsonl",
+                     "corpus/codings/imported.jsonl", "corpus/participants.csv"]
+        let expected = try paths.map { try clean.read($0) }
+        for step in [0, 1, 3, 6] {
+            let fixture = try StudyFixture(self)
+            JournalFault.hook = { position in if position == step { throw Killed() } }
+            XCTAssertThrowsError(try ProjectExchange(study: try fixture.study).importProject(archive, prefix: nil, positions: nil))
+            JournalFault.hook = nil
+            _ = try StudyIndex.open(try fixture.study)
+            XCTAssertEqual(try paths.map { try fixture.read($0) }, expected, "step \(step)")
+        }
+    }
+
+    /// Case-level codings go out as CodeRefs on their participant's Case and come back.
+    func testCaseLevelCodingsRoundTrip() throws {
+        let fixture = try StudyFixture(self)
+        try fixture.write("triangulate.yaml", "title: Fixture study\ncoders: [ana]\ninterviewer: [Interviewer]\n")
+        try fixture.write("corpus/codings/ana.jsonl", """
+            {"transcript":"P01","turn":2,"start":11,"end":26,"quote":"downloads first","code":"selection/popularity","coder":"ana"}
+            {"kind":"case","participant":"P01","code":"trust","coder":"ana"}
+            {"kind":"case","participant":"P02","code":"selection/popularity","coder":"ana"}
+
+            """)
+        let folder = fixture.root.deletingLastPathComponent()
+        let archive = folder.appendingPathComponent("out.qdpx")
+        XCTAssertEqual(try ProjectExchange(study: try fixture.study).exportProject(to: archive), [])
+        let copy = folder.appendingPathComponent("copy")
+        try Study.initialize(at: copy, title: "Copy")
+        let report = try ProjectExchange(study: try Study(root: copy)).importProject(archive, prefix: nil, positions: nil)
+        XCTAssertEqual(report["case codings"]?.imported, 2, report.text)
+        let records = try CodingFile.readRecords(copy.appendingPathComponent("corpus/codings/ana.jsonl"), displayPath: "ana.jsonl")
+        XCTAssertEqual(records.compactMap { record -> String? in
+            if case .participant(let coding) = record { return "\(coding.participant)|\(coding.code)|\(coding.coder)" }
+            return nil
+        }, ["P01|trust|ana", "P02|selection/popularity|ana"])
+        XCTAssertEqual(records.count, 3)
     }
 }

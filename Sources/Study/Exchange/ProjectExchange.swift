@@ -19,8 +19,10 @@ public struct ProjectExchange {
     /// Where memos that belong to no coding live: one Markdown file per memo.
     public var memosFolder: URL { study.layout.corpus.appendingPathComponent("memos") }
 
-    /// Imports `source` into the study. Every file is checked before the first is written; if
-    /// any write fails, those already written are put back as they were.
+    /// Imports `source` into the study. Every file is checked before the first is written, and
+    /// all of them — the codebook, transcripts, codings, participants, memos and the `coders:`
+    /// line of triangulate.yaml — are written as one journalled change (`Study.apply`): a kill
+    /// at any moment leaves the study before the import or, at the next command, after it.
     public func importProject(_ source: URL, prefix: String?, positions: PositionUnit?) throws -> ImportReport {
         let lock = try study.lock()
         defer { withExtendedLifetime(lock) {} }
@@ -49,14 +51,26 @@ public struct ProjectExchange {
         for transcript in plan.transcripts {
             writes.append((study.layout.transcripts.appendingPathComponent(transcript.fileName), Data(transcript.text.utf8)))
         }
+        var coderFiles: [String] = []
+        var lines: [String: [String]] = [:]
         for (coder, codings) in plan.codings {
+            if lines[coder] == nil { coderFiles.append(coder) }
+            lines[coder, default: []] += codings.map(\.jsonLine)
+        }
+        for (coder, codings) in plan.caseCodings {
+            if lines[coder] == nil { coderFiles.append(coder) }
+            lines[coder, default: []] += codings.map(\.jsonLine)
+        }
+        for coder in coderFiles {
             let target = study.layout.codingFile(for: coder)
-            var text = (try? TextFile.read(target)) ?? ""
+            var text = FileManager.default.fileExists(atPath: target.path) ? try TextFile.read(target, displayPath: study.relativePath(target)) : ""
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
             // The lines are written from checked Coding values (turn from 1, start before end), so
             // they are not parsed again here; the index reads them next.
-            text += codings.map { $0.jsonLine + "\n" }.joined()
-            writes.append((target, Data(text.utf8)))
+            var added = ""
+            added.reserveCapacity((lines[coder]?.count ?? 0) * 160)
+            for line in lines[coder] ?? [] { added += line; added += "\n" }
+            writes.append((target, Data((text + added).utf8)))
         }
         if !plan.participants.isEmpty {
             let text = Self.participantsCSV(existing: content.participants, adding: plan.participants)
@@ -72,9 +86,16 @@ public struct ProjectExchange {
             }
             writes.append((target, Data(memo.text.utf8)))
         }
-        try Self.writeAllOrNothing(writes)
+        var changes = writes.map { FileChange(path: study.relativePath($0.0), content: $0.1) }
+        var report = plan.report
+        if let settings = try study.addingCoders(plan.coders) {
+            changes.append(settings)
+            let added = plan.coders.filter { !study.settings.coders.contains($0) }
+            report.notes.append("coders \(added.joined(separator: ", ")) added to 'coders:' in triangulate.yaml")
+        }
+        try study.apply(changes)
         _ = try StudyIndex.open(study)
-        return plan.report
+        return report
     }
 
     /// The whole study as a REFI-QDA project archive at `target`; returns what could not go.
@@ -83,7 +104,7 @@ public struct ProjectExchange {
         let memos = try Self.memoFiles(in: memosFolder)
         let export = REFIProjectWriter.Content(
             name: study.settings.title, codebooks: content.codebooks, transcripts: content.transcripts,
-            codings: content.codings, participants: content.participants, memos: memos)
+            codings: content.codings, participants: content.participants, memos: memos, caseCodings: content.caseCodings)
         return try REFIProjectWriter.write(export, to: target)
     }
 
@@ -119,24 +140,6 @@ public struct ProjectExchange {
         return ([columns.map(field).joined(separator: ",")] + records.map { record in columns.map { field(record[$0] ?? "") }.joined(separator: ",") })
             .joined(separator: "\n") + "\n"
     }
-
-    /// Writes each file atomically; when one fails, the files already written are restored.
-    static func writeAllOrNothing(_ writes: [(URL, Data)]) throws {
-        var done: [(URL, Data?)] = []
-        do {
-            for (url, data) in writes {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let previous = try? Data(contentsOf: url)
-                try AtomicFile.write(data, to: url)
-                done.append((url, previous))
-            }
-        } catch {
-            for (url, previous) in done.reversed() {
-                if let previous { try? AtomicFile.write(previous, to: url) } else { try? FileManager.default.removeItem(at: url) }
-            }
-            throw error
-        }
-    }
 }
 
 /// The study's qualitative material read from its files (not the index, which may be stale).
@@ -144,6 +147,7 @@ struct StudyContent {
     var codebooks: [Codebook]
     var transcripts: [Transcript]
     var codings: [Coding]
+    var caseCodings: [CaseCoding]
     var participants: [Participant]
 
     static func read(_ study: Study) throws -> StudyContent {
@@ -160,7 +164,16 @@ struct StudyContent {
         let transcripts = try files(study.layout.transcripts, TranscriptReader.fileExtensions).map {
             try TranscriptReader.read($0, displayPath: study.relativePath($0), interviewerNames: Set(study.settings.interviewer), knownSpeakers: pseudonyms)
         }
-        let codings = try files(study.layout.codings, ["jsonl"]).flatMap { try CodingFile.read($0, displayPath: study.relativePath($0)) }
-        return StudyContent(codebooks: codebooks, transcripts: transcripts, codings: codings, participants: participants)
+        var codings: [Coding] = []
+        var caseCodings: [CaseCoding] = []
+        for file in files(study.layout.codings, ["jsonl"]) {
+            for record in try CodingFile.readRecords(file, displayPath: study.relativePath(file)) {
+                switch record {
+                case .text(let coding): codings.append(coding)
+                case .participant(let coding): caseCodings.append(coding)
+                }
+            }
+        }
+        return StudyContent(codebooks: codebooks, transcripts: transcripts, codings: codings, caseCodings: caseCodings, participants: participants)
     }
 }
