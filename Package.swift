@@ -92,7 +92,7 @@ let package = Package(
             "Datasets", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Reference"]),
         .testTarget(name: "PostgresDatasetsTests", dependencies: [
-            "PostgresDatasets", "Datasets", "Claims", "TestSupport", "Study", "Index", "Project", "Reports",
+            "PostgresDatasets", "Datasets", "Claims", "Core", "TestSupport", "Study", "Index", "Project", "Reports",
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],

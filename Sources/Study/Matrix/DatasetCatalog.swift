@@ -149,9 +149,7 @@ public struct DatasetCatalog: Sendable {
         case .local(let manifest):
             return (manifest.isAttached ? "attached database" : "imported files", try DatasetStore(studyRoot: study.root).state(of: manifest))
         case .postgres(let manifest):
-            let tables = DatasetDefinition.postgres(manifest).tables
-            let what = tables.isEmpty ? "" : ", tables \(tables.joined(separator: ", "))"
-            return ("PostgreSQL", "schema '\(manifest.schema)' at \(manifest.connection.target)\(what) (not checked; 'dataset describe \(name)' connects)")
+            return ("PostgreSQL", "PostgreSQL schema '\(manifest.schema)' at \(manifest.connection.target), not checked here ('dataset describe \(name)' connects)")
         }
     }
 

@@ -115,7 +115,22 @@ struct DatasetCommand: ParsableCommand {
             let reader = try parsed(connection ?? "", "--connection")
             let loader = try loadConnection.map { try parsed($0, "--load-connection") } ?? reader
             let schemaName = schema ?? String(name.lowercased().map { $0 == "-" || $0 == "." ? "_" : $0 })
-            let manifest = PostgresManifest(name: name, connection: reader, schema: schemaName, queryTimeout: queryTimeout, files: entries)
+            var manifest = PostgresManifest(name: name, connection: reader, schema: schemaName, queryTimeout: queryTimeout, files: entries)
+            // Moving a dataset to the server keeps what its manifest says about it: description,
+            // source, time limit and the column types declared for the same files.
+            if replace, let previous = try? DatasetCatalog(study: study).definition(named: name) {
+                let old: (description: String?, source: String?, timeout: Double?, files: [DatasetManifest.DataFile])
+                switch previous {
+                case .local(let local): old = (local.description, local.source, local.queryTimeout, local.files ?? [])
+                case .postgres(let server): old = (server.description, server.source, server.queryTimeout, server.files)
+                }
+                manifest.description = old.description
+                manifest.source = old.source
+                manifest.queryTimeout = queryTimeout ?? old.timeout
+                for index in manifest.files.indices where manifest.files[index].columns == nil {
+                    manifest.files[index].columns = old.files.first { $0.path == manifest.files[index].path }?.columns
+                }
+            }
             let (loaded, tables) = try DatasetCatalog(study: study).importIntoPostgres(manifest, loadConnection: loader, replacing: replace,
                                                                                         progress: Terminal.progress)
             Terminal.endProgress()
