@@ -29,11 +29,12 @@ let package = Package(
         .executableTarget(name: "triangulate", dependencies: ["TriangulateCLI"]),
         .target(name: "TriangulateCLI", dependencies: [
             "Study", "Project", "Index", "Core", "Transcripts", "Qualitative", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
+            "PostgresDatasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Study", dependencies: [
             "Project", "Index", "Core", "YAMLSupport", "Transcripts", "Qualitative", "Interchange", "Literature", "Claims", "Datasets", "Statistics", "Reports",
-            "Prioritization",
+            "Prioritization", "PostgresDatasets",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "Project", dependencies: ["Core", "YAMLSupport", "Literature", "Statistics", "Claims"]),
@@ -90,7 +91,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: [
             "Datasets", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Reference"]),
-        .testTarget(name: "PostgresDatasetsTests", dependencies: ["PostgresDatasets", "Datasets", "Claims", "TestSupport"]),
+        .testTarget(name: "PostgresDatasetsTests", dependencies: [
+            "PostgresDatasets", "Datasets", "Claims", "Core", "TestSupport", "Study", "Index", "Project", "Reports",
+        ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "PrioritizationTests", dependencies: ["Prioritization", "TestSupport"],
                     exclude: ["make_reference.py", "tfidf_reference.json"]),

@@ -23,6 +23,13 @@ public protocol DatasetConnection: AnyObject {
 
 extension QueryConnection: DatasetConnection {}
 
+extension DatasetConnection {
+    /// Runs a read-only query and returns all its rows (up to the connection's row limit).
+    public func query(_ sql: String) throws -> QueryResult {
+        try query(sql, maxRows: nil)
+    }
+}
+
 // Other engines build the same description types; their memberwise initializers are internal
 // to this module, so these factories make them available.
 

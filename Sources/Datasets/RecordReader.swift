@@ -48,9 +48,12 @@ public struct DataFileReader {
         ScannedDataFile(scan: try importer.scan(file, url: try paths.resolve(file.path, allowOutside: file.outside == true)))
     }
 
-    /// The second pass: hands every record to `body` as one typed field per column. Throws
+    /// The second pass: hands every record to `body` as one typed field per column, typed as
+    /// `types` (default: the file's own inferred types; a table several files fill has the types
+    /// of all of them, see ``DataFileReader/scanTables(_:)``). Throws
     /// ``DatasetError/changedDuringImport(path:)`` when the file no longer matches its scan.
-    public func readRecords(_ scanned: ScannedDataFile, _ body: (UnsafeBufferPointer<TypedField>) throws -> Void) throws {
+    public func readRecords(_ scanned: ScannedDataFile, types: [ColumnType]? = nil,
+                            _ body: (UnsafeBufferPointer<TypedField>) throws -> Void) throws {
         let scan = scanned.scan
         let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path, gzip: scan.file.isGzipCompressed)
         let source: any RecordSource
@@ -59,7 +62,8 @@ public struct DataFileReader {
         case .jsonl, .json: source = JSONSource(input: input, format: scan.format, knownColumns: scan.columns, validatesUTF8: false)
         }
         guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
-        let types = scanned.types
+        let types = types ?? scanned.types
+        guard types.count == scan.columns.count else { throw DatasetError.changedDuringImport(path: scan.file.path) }
         var fields = [TypedField](repeating: .null, count: types.count)
         var rows = 0
         while try source.next() {

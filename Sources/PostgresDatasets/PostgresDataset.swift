@@ -48,17 +48,35 @@ public struct PostgresDataset: Sendable {
     /// either every table is replaced and recorded in `_triangulate_inputs`, or nothing changes.
     ///
     /// Each file is first scanned as the SQLite import scans it (checked, column types inferred,
-    /// SHA-256 computed), then streamed to the server typed the same way: `integer` as `bigint`,
-    /// `real` as `double precision`, `text` as `text COLLATE "C"` (so ORDER BY sorts as SQLite
-    /// does, byte by byte), `boolean` as `smallint` holding 0/1 (so `SUM(flag)` and `flag = 1`
-    /// work unchanged on both engines). `loadConnection` is the role that may create tables
-    /// (default: the manifest's); returns the manifest with each file's SHA-256 and rows.
-    public func load(connection loadConnection: ConnectionString? = nil,
+    /// SHA-256 computed), and files appended to one table (snapshots) are laid out as SQLite lays
+    /// them out (the union of their columns, the added columns, the types of all their values;
+    /// see ``TableLayout``). The rows then stream to the server typed the same way: `integer` as
+    /// `bigint`, `real` as `double precision`, `text` as `text COLLATE "C"` (so ORDER BY sorts as
+    /// SQLite does, byte by byte), `boolean` as `smallint` holding 0/1 (so `SUM(flag)` and
+    /// `flag = 1` work unchanged on both engines).
+    ///
+    /// `loadConnection` is the role that may create tables (default: the manifest's). With
+    /// `grantReader`, the manifest's own role (the SELECT-only one metric queries run under) is
+    /// connected first, so a wrong password or host is found before any work, and is granted
+    /// `USAGE` on the schema and `SELECT` on the loaded tables; a manifest whose role is the
+    /// loading role is refused, since metric queries refuse a role that may write. Returns the
+    /// manifest with each file's SHA-256 and rows.
+    public func load(connection loadConnection: ConnectionString? = nil, grantReader: Bool = false,
                      progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> PostgresManifest {
-        let reader = DataFileReader(studyRoot: studyRoot, progress: progress)
-        let scans = try manifest.files.map(reader.scan)
+        var reader: String?
+        if grantReader {
+            let session = try PostgresSession(manifest.connection, dataset: manifest.name)
+            defer { session.close() }
+            reader = try session.execute("SELECT current_user::text", parameters: [], deadline: Date().addingTimeInterval(30)).text(0, 0)
+        }
         let session = try PostgresSession(loadConnection ?? manifest.connection, dataset: manifest.name)
         defer { session.close() }
+        if let reader {
+            let loader = try session.execute("SELECT current_user::text", parameters: [], deadline: Date().addingTimeInterval(30)).text(0, 0)
+            if loader == reader { throw PostgresDatasetError.sameRole(dataset: manifest.name, role: reader) }
+        }
+        let fileReader = DataFileReader(studyRoot: studyRoot, progress: progress)
+        let tables = try fileReader.scanTables(manifest.files)
         let schema = quoted(manifest.schema)
         do {
             try session.execute("""
@@ -68,9 +86,9 @@ public struct PostgresDataset: Sendable {
                 CREATE TABLE IF NOT EXISTS \(schema)._triangulate_inputs (
                     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "table" TEXT NOT NULL, format TEXT NOT NULL, rows BIGINT NOT NULL)
                 """, deadline: nil)
-            for scan in scans {
-                let table = "\(schema).\(quoted(scan.file.table))"
-                let columns = zip(scan.columns, scan.types).map { name, type in
+            for layout in tables {
+                let table = "\(schema).\(quoted(layout.name))"
+                let columns = zip(layout.columns, layout.types).map { name, type in
                     let column = quoted(name)
                     switch type {
                     case .integer: return "\(column) BIGINT"
@@ -80,21 +98,31 @@ public struct PostgresDataset: Sendable {
                     }
                 }
                 try session.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (\(columns.joined(separator: ", ")))", deadline: nil)
-                let copied = try session.copyIn("COPY \(table) FROM STDIN") { writer in
-                    try reader.readRecords(scan) { fields in
-                        for (index, field) in fields.enumerated() {
-                            if index > 0 { writer.append(0x09) }
-                            Self.write(field, to: writer)
+                try session.execute("DELETE FROM \(schema)._triangulate_inputs WHERE lower(\"table\") = lower($1)",
+                                    parameters: [layout.name], deadline: nil)
+                for file in layout.files {
+                    let copied = try session.copyIn("COPY \(table) FROM STDIN") { writer in
+                        try fileReader.readRows(file, of: layout) { fields in
+                            for (index, field) in fields.enumerated() {
+                                if index > 0 { writer.append(0x09) }
+                                Self.write(field, to: writer)
+                            }
+                            try writer.endRow()
                         }
-                        try writer.endRow()
                     }
+                    guard copied == file.rows else { throw DatasetError.changedDuringImport(path: file.file.path) }
+                    try session.execute("DELETE FROM \(schema)._triangulate_inputs WHERE path = $1", parameters: [file.file.path], deadline: nil)
+                    try session.execute("INSERT INTO \(schema)._triangulate_inputs VALUES ($1, $2, $3, $4, $5)",
+                                        parameters: [file.file.path, file.sha256, layout.name, file.format.rawValue, String(file.rows)],
+                                        deadline: nil)
                 }
-                guard copied == scan.rows else { throw DatasetError.changedDuringImport(path: scan.file.path) }
-                try session.execute("DELETE FROM \(schema)._triangulate_inputs WHERE path = $1 OR \"table\" = $2",
-                                    parameters: [scan.file.path, scan.file.table], deadline: nil)
-                try session.execute("INSERT INTO \(schema)._triangulate_inputs VALUES ($1, $2, $3, $4, $5)",
-                                    parameters: [scan.file.path, scan.sha256, scan.file.table, scan.format.rawValue, String(scan.rows)],
-                                    deadline: nil)
+                if let reader { try session.execute("GRANT SELECT ON \(table) TO \(quoted(reader))", deadline: nil) }
+            }
+            if let reader {
+                let usable = try session.execute("SELECT has_schema_privilege($1, $2, 'USAGE')", parameters: [reader, manifest.schema],
+                                                 deadline: nil).text(0, 0)
+                if usable != "t" { try session.execute("GRANT USAGE ON SCHEMA \(schema) TO \(quoted(reader))", deadline: nil) }
+                try session.execute("GRANT SELECT ON \(schema)._triangulate_inputs TO \(quoted(reader))", deadline: nil)
             }
             try session.execute("COMMIT", deadline: nil)
         } catch {
@@ -104,11 +132,12 @@ public struct PostgresDataset: Sendable {
             }
             throw error
         }
+        let scanned = Dictionary(tables.flatMap(\.files).map { ($0.file.path, $0) }, uniquingKeysWith: { first, _ in first })
         var updated = manifest
-        updated.files = zip(manifest.files, scans).map { file, scan in
+        updated.files = manifest.files.map { file in
             var file = file
-            file.sha256 = scan.sha256
-            file.rows = scan.rows
+            file.sha256 = scanned[file.path]?.sha256
+            file.rows = scanned[file.path]?.rows
             return file
         }
         return updated

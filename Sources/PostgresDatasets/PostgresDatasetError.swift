@@ -15,6 +15,8 @@ public enum PostgresDatasetError: LocatedError, Equatable {
     case missingTable(dataset: String, schema: String, reason: String, known: [String])
     /// The connection's role may do more than read the dataset.
     case unsafeRole(dataset: String, role: String, reason: String)
+    /// The manifest's role is the role that loads the tables, which metric queries would refuse.
+    case sameRole(dataset: String, role: String)
     /// A query that does not only read was refused.
     case queryRefused(dataset: String, reason: String)
     /// A query ran past its time limit and was cancelled.
@@ -51,6 +53,10 @@ public enum PostgresDatasetError: LocatedError, Equatable {
         case .unsafeRole(let dataset, let role, let reason):
             return "dataset '\(dataset)': the role '\(role)' \(reason); metric queries run only under a role "
                 + "granted nothing but SELECT (see the README, \"PostgreSQL datasets\")"
+        case .sameRole(let dataset, let role):
+            return "dataset '\(dataset)': the manifest's connection logs in as '\(role)', the role that loads the tables; metric queries "
+                + "run only under a role granted nothing but SELECT, so name that role in --connection and the loading role in "
+                + "--load-connection (see the README, \"PostgreSQL datasets\")"
         case .queryRefused(let dataset, let reason):
             return "dataset '\(dataset)': query refused: \(reason); metric queries may only read (SELECT, WITH ... SELECT, VALUES, TABLE)"
         case .queryTimedOut(let dataset, let seconds):

@@ -39,10 +39,11 @@ public struct PostgresManifest: Equatable, Sendable {
         self.files = files
     }
 
-    /// True when the manifest text has a top-level `connection` key, that is, names a server.
+    /// True when the manifest text has a top-level `connection` or `schema` key, that is, names
+    /// a server (a manifest with only one of them is then refused for the one it lacks).
     public static func namesServer(_ text: String) -> Bool {
         guard case .mapping(let mapping)? = try? Yams.compose(yaml: text) else { return false }
-        return mapping.contains { $0.key.string == "connection" }
+        return mapping.contains { $0.key.string == "connection" || $0.key.string == "schema" }
     }
 
     /// Reads and checks a manifest. `displayPath` is how errors name the file.
@@ -87,6 +88,12 @@ public struct PostgresManifest: Equatable, Sendable {
                 if let columns = file.columns, !columns.isEmpty {
                     entry.append(("columns", Node(columns.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.rawValue)) })))
                 }
+                if let outside = file.outside { entry.append(("outside", Node(outside ? "true" : "false", Tag(.bool)))) }
+                if let added = file.addColumns, !added.isEmpty {
+                    entry.append(("add_columns", Node(added.sorted { $0.key < $1.key }.map {
+                        (Node($0.key), Node($0.value, Tag(.str), .singleQuoted))
+                    })))
+                }
                 return Node(entry)
             })))
         }
@@ -121,6 +128,10 @@ public struct PostgresManifest: Equatable, Sendable {
             var name: String?, description: String?, source: String?, connection: ConnectionString?, schema: String?
             var timeout: Double?
             var files: [DatasetManifest.DataFile] = []
+            if case .mapping(let mapping) = root,
+               let secret = mapping.first(where: { ["password", "sslpassword", "pgpassword"].contains($0.key.string?.lowercased() ?? "") }) {
+                throw fail(secret.key, ConnectionStringError.embedsPassword(secret.key.string ?? "password").description)
+            }
             for (key, value) in try entries(root, allowed: ["name", "description", "source", "connection", "schema", "query_timeout", "files"],
                                             what: "a PostgreSQL dataset manifest") {
                 switch key {
@@ -152,9 +163,9 @@ public struct PostgresManifest: Equatable, Sendable {
             guard let name else { throw fail(root, "expected a 'name' key, found none") }
             guard let connection else { throw fail(root, "expected a 'connection' key (a libpq connection string), found none") }
             guard let schema else { throw fail(root, "expected a 'schema' key (the schema holding the dataset's tables), found none") }
-            var tables: Set<String> = []
-            for file in files where !tables.insert(file.table.lowercased()).inserted {
-                throw PostgresDatasetError.invalidManifest(SourceLocation(file: path), "expected each file to load into its own table, found table '\(file.table)' twice")
+            var paths: Set<String> = []
+            for file in files where !paths.insert(file.path).inserted {
+                throw PostgresDatasetError.invalidManifest(SourceLocation(file: path), "expected each file once in a manifest, found '\(file.path)' again")
             }
             return PostgresManifest(name: name, description: description, source: source, connection: connection, schema: schema,
                                     queryTimeout: timeout, files: files)
@@ -162,7 +173,8 @@ public struct PostgresManifest: Equatable, Sendable {
 
         func file(_ node: Node) throws -> DatasetManifest.DataFile {
             var file = DatasetManifest.DataFile(path: "", table: "")
-            for (key, value) in try entries(node, allowed: ["path", "table", "format", "sha256", "rows", "columns"], what: "a file entry") {
+            for (key, value) in try entries(node, allowed: ["path", "table", "format", "sha256", "rows", "columns", "outside", "add_columns"],
+                                            what: "a file entry") {
                 switch key {
                 case "path": file.path = try text(value, key)
                 case "table":
@@ -196,6 +208,24 @@ public struct PostgresManifest: Equatable, Sendable {
                         columns[column] = type
                     }
                     file.columns = columns
+                case "outside":
+                    switch try text(value, key).lowercased() {
+                    case "true", "yes": file.outside = true
+                    case "false", "no": file.outside = false
+                    default: throw fail(value, "expected outside to be true or false")
+                    }
+                case "add_columns":
+                    guard case .mapping(let mapping) = value else {
+                        throw fail(value, "expected 'add_columns' as a mapping of column names to values")
+                    }
+                    var added: [String: String] = [:]
+                    for (columnNode, valueNode) in mapping {
+                        guard let column = columnNode.string, !column.isEmpty, case .scalar(let scalar) = valueNode else {
+                            throw fail(valueNode, "expected a column name and a text value under 'add_columns'")
+                        }
+                        added[column] = scalar.string
+                    }
+                    file.addColumns = added.isEmpty ? nil : added
                 default: break
                 }
             }

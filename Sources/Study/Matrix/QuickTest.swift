@@ -40,7 +40,7 @@ public struct QuickTest {
         guard let dataset = metric.dataset ?? study.settings.defaultDataset else {
             throw MetricError("name a dataset (triangulate.yaml sets no default_dataset)")
         }
-        var session = DatasetSession(study: study, frozen: false, progress: progress)
+        let session = DatasetSession(study: study, frozen: false, progress: progress)
         let claim = Claim(id: "test", statement: "Quick test: \(metric.test.rawValue) on \(dataset)", metrics: [metric], location: metric.location)
         var row = MatrixRow(claim: claim, metric: metric, papers: [], unknownPapers: [], supportingParticipants: [], participantCount: 0,
                             dataset: dataset, result: nil, adjustedP: nil, verdict: .error, reason: nil)

@@ -33,8 +33,7 @@ public struct TurnoverAnalysis {
     public func rows(dataset: String, table: String? = nil, k: Int, orderBy: String) throws -> (rows: [Row], inputs: [(path: String, sha256: String)]) {
         guard k > 0 else { throw StudyError.invalid("--k must be 1 or more, found \(k)", at: nil) }
         let catalog = DatasetCatalog(study: study)
-        let manifest = try catalog.manifest(named: dataset)
-        let tables = (manifest.files ?? []).map(\.table)
+        let tables = try catalog.definition(named: dataset).tables
         let tableName: String
         if let table {
             tableName = table
@@ -43,8 +42,8 @@ public struct TurnoverAnalysis {
         } else {
             throw StudyError.invalid("dataset \(dataset) has \(tables.isEmpty ? "no imported tables" : "the tables \(tables.joined(separator: ", "))"); name one with --table", at: nil)
         }
-        let (prepared, _) = try catalog.prepare(manifest, progress: progress)
-        let connection = try DatasetStore(studyRoot: study.root).open(prepared, timeout: manifest.queryTimeout)
+        let ready = try catalog.ready(named: dataset, progress: progress)
+        let connection = try ready.open()
         defer { try? connection.close() }
         let result = try connection.query(TurnoverSQL.turnover(table: tableName, k: k, orderBy: orderBy))
         let rows = try result.rows.enumerated().map { number, values -> Row in
@@ -69,7 +68,7 @@ public struct TurnoverAnalysis {
             return Row(registry: registry, fromSnapshot: text(1), snapshot: snapshot, topK: try count(3) ?? 0, newcomers: try count(4) ?? 0,
                        returning: try count(5) ?? 0, remained: try count(6) ?? 0, departed: try count(7), everInTopK: try count(8) ?? 0)
         }
-        return (rows, prepared.inputs.map { ($0.path, $0.sha256) })
+        return (rows, ready.inputs)
     }
 
     /// The turnover as a report table with its chart.

@@ -91,9 +91,8 @@ extension StudyIndex {
         let catalog = DatasetCatalog(study: study)
         report.datasets = catalog.names().map { name in
             do {
-                let manifest = try catalog.manifest(named: name)
-                let state = try DatasetStore(studyRoot: study.root).state(of: manifest)
-                return StatusReport.DatasetState(name: name, kind: manifest.isAttached ? "attached database" : "imported files", state: state)
+                let (kind, state) = try catalog.state(named: name)
+                return StatusReport.DatasetState(name: name, kind: kind, state: state)
             } catch {
                 let message = (error as? LocatedError)?.description ?? String(describing: error)
                 return StatusReport.DatasetState(name: name, kind: "unknown", state: "broken: \(message)")

@@ -3,6 +3,7 @@ import Core
 import Datasets
 import Foundation
 import Index
+import PostgresDatasets
 import Project
 import Study
 
@@ -13,9 +14,10 @@ struct DatasetCommand: ParsableCommand {
         commandName: "dataset",
         abstract: "Import, attach, describe and query the datasets that metrics test claims on.",
         discussion: """
-            A dataset is described by corpus/datasets/NAME.yaml: either files imported into a derived SQLite database \
-            (.triangulate/datasets/NAME.sqlite, rebuilt whenever a file's SHA-256 changes) or an existing SQLite \
-            database attached read-only and never copied. Queries can only read. A file whose SHA-256 is not the one \
+            A dataset is described by corpus/datasets/NAME.yaml: files imported into a derived SQLite database \
+            (.triangulate/datasets/NAME.sqlite, rebuilt whenever a file's SHA-256 changes), an existing SQLite \
+            database attached read-only and never copied, or (with 'connection:' and 'schema:') a schema on a \
+            PostgreSQL server that 'import --into postgres' loads. Queries can only read. A file whose SHA-256 is not the one \
             the manifest records is used with a warning (refused with --frozen) and the manifest is left as it is \
             until 'dataset refresh NAME' records the change.
 
@@ -38,10 +40,21 @@ struct DatasetCommand: ParsableCommand {
                 NAME=/REGEX/ for the first capture group (else the whole match) of a regular expression. Keep the \
                 files inside the study folder so the study replicates elsewhere.
 
+                With --into postgres the files are loaded with COPY into a schema on a PostgreSQL server instead \
+                (--schema, default the dataset's name with '-' and '.' as '_'), in one transaction: the tables are \
+                replaced, or nothing changes. --connection is the libpq connection string the manifest records, for a \
+                role granted nothing but SELECT (metric queries refuse any other); --load-connection is the role \
+                that creates the tables, which grants the first one USAGE on the schema and SELECT on them. \
+                Passwords never go in either string: libpq reads PGPASSWORD, the file PGPASSFILE names, or \
+                ~/.pgpass. See the README, "PostgreSQL datasets".
+
                 Examples:
                   triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models
                   triangulate dataset import hf-monthly corpus/datasets/hf/*.csv --table snapshots --add-column snapshot=FILENAME_STEM
                   triangulate dataset import npm corpus/datasets/npm/top-*.csv --table top --add-column "day=/(\\d{4}-\\d{2}-\\d{2})/"
+                  triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models --into postgres \\
+                    --connection "host=db.example.org dbname=research user=triangulate_reader" \\
+                    --load-connection "host=db.example.org dbname=research user=triangulate_loader"
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
@@ -52,14 +65,87 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .customLong("add-column"), help: "A column NAME=FILENAME_STEM or NAME=/REGEX/ taken from each file's name.")
         var addColumns: [String] = []
         @Flag(help: "Replace an existing dataset of that name.") var replace = false
+        @Option(help: "Where the tables go: sqlite (a derived database under .triangulate/) or postgres (a server).")
+        var into: Engine = .sqlite
+        @Option(help: ArgumentHelp("With --into postgres: the libpq connection string of the SELECT-only role the manifest records (no password).",
+                                   valueName: "conninfo"))
+        var connection: String?
+        @Option(name: .customLong("load-connection"),
+                help: ArgumentHelp("With --into postgres: the connection string of the role that creates the tables (default: --connection).",
+                                   valueName: "conninfo"))
+        var loadConnection: String?
+        @Option(help: "With --into postgres: the schema to load into (default: the dataset's name, '-' and '.' as '_').")
+        var schema: String?
+        @Option(name: .customLong("query-timeout"), help: "With --into postgres: the time limit of each metric query, in seconds (recorded in the manifest).")
+        var queryTimeout: Double?
+
+        enum Engine: String, ExpressibleByArgument, CaseIterable { case sqlite, postgres }
+
+        func validate() throws {
+            if into == .sqlite, connection != nil || loadConnection != nil || schema != nil || queryTimeout != nil {
+                throw ValidationError("--connection, --load-connection, --schema and --query-timeout go with --into postgres")
+            }
+            if into == .postgres, connection == nil {
+                throw ValidationError("--into postgres needs --connection, the libpq connection string metric queries run under (e.g. \"host=db.example.org dbname=research user=triangulate_reader\")")
+            }
+            if let queryTimeout, !(queryTimeout > 0 && queryTimeout.isFinite && queryTimeout <= 86_400) {
+                throw ValidationError("expected --query-timeout as a positive number of seconds of at most 86400, found \(queryTimeout)")
+            }
+        }
 
         func run() throws {
             let study = try studyOptions.load()
             let entries = try FileEntries(files: files, table: table, format: format, addColumns: addColumns).entries(in: study)
+            if into == .postgres {
+                try importIntoPostgres(entries, study: study)
+                return
+            }
             let manifest = DatasetManifest(name: name, files: entries)
             let prepared = try DatasetCatalog(study: study).add(manifest, replacing: replace, progress: Terminal.progress)
             Terminal.endProgress()
             Terminal.line(Self.summary(prepared, entries: entries, dataset: name, study: study))
+        }
+
+        private func importIntoPostgres(_ entries: [DatasetManifest.DataFile], study: Study) throws {
+            func parsed(_ text: String, _ option: String) throws -> ConnectionString {
+                do { return try ConnectionString(text) } catch let error as ConnectionStringError {
+                    throw ValidationError("\(option): \(error.description)")
+                }
+            }
+            let reader = try parsed(connection ?? "", "--connection")
+            let loader = try loadConnection.map { try parsed($0, "--load-connection") } ?? reader
+            let schemaName = schema ?? String(name.lowercased().map { $0 == "-" || $0 == "." ? "_" : $0 })
+            var manifest = PostgresManifest(name: name, connection: reader, schema: schemaName, queryTimeout: queryTimeout, files: entries)
+            // Moving a dataset to the server keeps what its manifest says about it: description,
+            // source, time limit and the column types declared for the same files.
+            if replace, let previous = try? DatasetCatalog(study: study).definition(named: name) {
+                let old: (description: String?, source: String?, timeout: Double?, files: [DatasetManifest.DataFile])
+                switch previous {
+                case .local(let local): old = (local.description, local.source, local.queryTimeout, local.files ?? [])
+                case .postgres(let server): old = (server.description, server.source, server.queryTimeout, server.files)
+                }
+                manifest.description = old.description
+                manifest.source = old.source
+                manifest.queryTimeout = queryTimeout ?? old.timeout
+                for index in manifest.files.indices where manifest.files[index].columns == nil {
+                    manifest.files[index].columns = old.files.first { $0.path == manifest.files[index].path }?.columns
+                }
+            }
+            let (loaded, tables) = try DatasetCatalog(study: study).importIntoPostgres(manifest, loadConnection: loader, replacing: replace,
+                                                                                        progress: Terminal.progress)
+            Terminal.endProgress()
+            var rowsByTable: [(String, Int)] = []
+            for file in loaded.files {
+                if let index = rowsByTable.firstIndex(where: { $0.0.lowercased() == file.table.lowercased() }) {
+                    rowsByTable[index].1 += file.rows ?? 0
+                } else {
+                    rowsByTable.append((file.table, file.rows ?? 0))
+                }
+            }
+            let summary = rowsByTable.map { "\($0.1) rows into \(loaded.schema).\($0.0)" }.joined(separator: ", ")
+            let others = tables.map(\.name).filter { name in !rowsByTable.contains { $0.0.lowercased() == name.lowercased() } }
+            Terminal.line("Loaded \(summary) on PostgreSQL at \(reader.target)\(others.isEmpty ? "" : " (the schema also holds \(others.joined(separator: ", ")))"); "
+                + "manifest: \(study.relativePath(study.layout.manifest(for: name))).")
         }
 
         static func summary(_ prepared: PreparedDataset, entries: [DatasetManifest.DataFile], dataset: String, study: Study) -> String {
@@ -196,10 +282,15 @@ struct DatasetCommand: ParsableCommand {
             let catalog = DatasetCatalog(study: study)
             if catalog.names().isEmpty { Terminal.note("No datasets yet: add one with 'triangulate dataset import' or 'attach'.") }
             for name in catalog.names() {
-                let manifest = try catalog.manifest(named: name)
-                let what = manifest.database.map { "attached \($0)" }
-                    ?? (manifest.files ?? []).map { "\($0.table) ← \($0.path)" }.joined(separator: ", ")
-                Terminal.line("\(name)\t\(what)")
+                switch try catalog.definition(named: name) {
+                case .local(let manifest):
+                    let what = manifest.database.map { "attached \($0)" }
+                        ?? (manifest.files ?? []).map { "\($0.table) ← \($0.path)" }.joined(separator: ", ")
+                    Terminal.line("\(name)\t\(what)")
+                case .postgres(let manifest):
+                    let files = manifest.files.map { "\($0.table) ← \($0.path)" }.joined(separator: ", ")
+                    Terminal.line("\(name)\tPostgreSQL schema \(manifest.schema) at \(manifest.connection.target)\(files.isEmpty ? "" : ": " + files)")
+                }
             }
         }
     }
@@ -368,13 +459,11 @@ struct FileEntries {
 /// A read never takes the study's lock or writes the manifest; inputs that differ from what the
 /// manifest records are printed as warnings.
 enum DatasetAccess {
-    static func open(_ name: String, in study: Study, frozen: Bool = false) throws -> QueryConnection {
-        let manifest = try DatasetCatalog(study: study).manifest(named: name)
-        let store = DatasetStore(studyRoot: study.root)
-        let prepared = try store.prepare(manifest, policy: frozen ? .frozen : .reimportWithNotice, progress: importProgress)
+    static func open(_ name: String, in study: Study, frozen: Bool = false) throws -> any DatasetConnection {
+        let ready = try DatasetCatalog(study: study).ready(named: name, frozen: frozen, progress: Terminal.progress)
         Terminal.endProgress()
-        for notice in prepared.notices { Terminal.warning(notice.message) }
-        return try store.open(prepared)
+        for notice in ready.notices { Terminal.warning(notice) }
+        return try ready.open()
     }
 
     /// Import progress as one line of stderr, when it is a terminal.
