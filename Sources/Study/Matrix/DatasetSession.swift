@@ -31,7 +31,13 @@ struct DatasetSession {
     }
 
     mutating func evaluate(_ metric: MetricSpec, on name: String) throws -> Evaluation {
-        let (dataset, timeout) = try prepare(name)
+        try run(metric, on: try prepare(name))
+    }
+
+    /// Runs one metric on a dataset ``prepare(_:)`` returned. It changes nothing in the session,
+    /// so the matrix runs metrics concurrently, each on a connection of its own.
+    func run(_ metric: MetricSpec, on prepared: (PreparedDataset, timeout: Double?)) throws -> Evaluation {
+        let (dataset, timeout) = prepared
         var samples: MetricSamples? = nil
         var observations: MetricObservations? = nil
         try DatasetStore(studyRoot: study.root).streamMetric(dataset, sql: metric.query, timeout: timeout, columns: { columns in
@@ -49,7 +55,7 @@ struct DatasetSession {
         return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "), observations: observations)
     }
 
-    private mutating func prepare(_ name: String) throws -> (PreparedDataset, timeout: Double?) {
+    mutating func prepare(_ name: String) throws -> (PreparedDataset, timeout: Double?) {
         if let known = prepared[name] { return known }
         let manifest = try DatasetCatalog(study: study).manifest(named: name)
         let (dataset, changes) = try DatasetCatalog(study: study).prepare(manifest, frozen: frozen, progress: progress)
