@@ -49,7 +49,10 @@ final class ChunkedInput {
 
     /// Opens a file; `gzip` inflates it on the fly (see ``GzipInflater``). `totalBytes` and
     /// `bytesRead` always count the bytes of the file as stored, so progress works for both.
-    init(url: URL, displayPath: String, gzip: Bool = false, recordLimit: Int = ChunkedInput.maximumRecordBytes) throws {
+    /// `offset` starts reading a plain file there (for one chunk of a parallel scan): no byte
+    /// order mark is looked for, and offsets (``fileOffset(of:)``) count from the file's start.
+    init(url: URL, displayPath: String, gzip: Bool = false, recordLimit: Int = ChunkedInput.maximumRecordBytes,
+         offset: Int64 = 0) throws {
         self.displayPath = displayPath
         self.recordLimit = recordLimit
         descriptor = open(url.path, O_RDONLY)
@@ -61,9 +64,20 @@ final class ChunkedInput {
         capacity = 4 * Self.chunkSize
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         if gzip { inflater = try GzipInflater(displayPath: displayPath) }
+        if offset > 0 {
+            precondition(!gzip, "a gzip stream cannot be read from an offset")
+            guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+                throw DatasetError.cannotRead(path: displayPath, reason: String(cString: strerror(errno)))
+            }
+            bytesRead = offset
+        }
         _ = try fill()
-        if end - start >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
+        if offset == 0, end - start >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
     }
+
+    /// The offset in the file of the buffer index `index` (plain files only).
+    @inline(__always)
+    func fileOffset(of index: Int) -> Int64 { bytesRead - Int64(end - index) }
 
     deinit {
         close(descriptor)

@@ -83,9 +83,14 @@ struct Importer {
         }
         let before = try FileStamp(url: url, displayPath: file.path)
         let hasher = BackgroundHash(url: url)
-        let input = try ChunkedInput(url: url, displayPath: file.path, gzip: file.isGzipCompressed)
-        let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
-        let result = try infer(source, file: file, format: format)
+        let result: (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)
+        if let parallel = inferInChunks(file: file, url: url, format: format) {
+            result = parallel
+        } else {
+            let input = try ChunkedInput(url: url, displayPath: file.path, gzip: file.isGzipCompressed)
+            let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
+            result = try infer(source, file: file, format: format)
+        }
         let sha256 = try hasher.result(displayPath: file.path)
         let after = try FileStamp(url: url, displayPath: file.path)
         guard before == after else { throw DatasetError.changedDuringImport(path: file.path) }
@@ -98,6 +103,120 @@ struct Importer {
         }
         return FileScan(file: file, url: url, format: format, columns: result.columns, shapes: result.shapes,
                         declared: result.declared, rows: result.rows, sha256: sha256, size: before.size, modified: before.modified)
+    }
+
+    /// Plain CSV and TSV files of at least this size are scanned in parallel chunks.
+    static let parallelScanBytes: Int64 = 8 << 20
+
+    /// The first pass over a plain CSV or TSV file in chunks, one thread per core: nil when the
+    /// file is too small, compressed or of another format, and whenever anything is wrong or
+    /// uncertain, so that the serial pass reads the file again and locates the problem.
+    ///
+    /// The chunks are cut at line starts, which may fall inside a quoted field: each chunk is
+    /// parsed as if its first line started a record, and the cut is then checked. Chunk 0 starts
+    /// after the header, where a record does start. A chunk that starts where a record starts
+    /// parses true records, and the first record it finds that starts at or after the next cut is
+    /// where a record truly starts; when that is where the next chunk's first record starts, the
+    /// next chunk parsed true records too (from the same byte the parse is the same). A cut inside
+    /// a quoted field fails this check, and the file is scanned serially.
+    func inferInChunks(file: DatasetManifest.DataFile, url: URL, format: DataFormat, workers: Int? = nil)
+        -> (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)?
+    {
+        let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        guard workers > 1, format == .csv || format == .tsv, !file.isGzipCompressed,
+              let headerInput = try? ChunkedInput(url: url, displayPath: file.path),
+              headerInput.totalBytes >= Self.parallelScanBytes,
+              let header = try? DelimitedSource(input: headerInput, format: format, validatesUTF8: true) else { return nil }
+        let dialect = header.dialect, total = headerInput.totalBytes, dataStart = header.consumedOffset
+        let lowercased = Dictionary((file.columns ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        let declared = dialect.columnNames.map { lowercased[$0.lowercased()] }
+        let chunkCount = Int(min(Int64(workers * 4), max(1, (total - dataStart) / (4 << 20))))
+        var cuts = [dataStart]
+        for k in 1..<max(chunkCount, 1) {
+            guard let cut = Self.lineStart(atOrAfter: dataStart + (total - dataStart) * Int64(k) / Int64(chunkCount), in: url, size: total) else {
+                return nil
+            }
+            if cut > cuts.last!, cut < total { cuts.append(cut) }
+        }
+        guard cuts.count > 1 else { return nil }
+        cuts.append(total)
+        let bounds = cuts
+        let results = ChunkScans(count: bounds.count - 1)
+        let path = file.path
+        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { k in
+            results.set(k, Result { try Self.scanChunk(url: url, displayPath: path, dialect: dialect, declared: declared,
+                                                      from: bounds[k], to: bounds[k + 1]) })
+        }
+        var shapes = [ShapeSet](repeating: ShapeSet(), count: dialect.columnNames.count)
+        var rows = 0
+        let scans = results.values
+        for (k, outcome) in scans.enumerated() {
+            guard case .success(let scan) = outcome else { return nil }
+            if k + 1 < scans.count {
+                guard case .success(let next) = scans[k + 1], next.firstRecord == scan.stop else { return nil }
+            }
+            for column in shapes.indices { shapes[column].formUnion(scan.shapes[column]) }
+            rows += scan.rows
+        }
+        progress?(ImportProgress(file: file.path, phase: .scanning, bytesRead: total, totalBytes: total, rows: rows))
+        return (dialect.columnNames, shapes, declared, rows)
+    }
+
+    /// What one chunk of a parallel scan found.
+    struct ChunkScan: Sendable {
+        var shapes: [ShapeSet]
+        var rows: Int
+        /// Where the first record the chunk read starts (the file's size when it read none).
+        var firstRecord: Int64
+        /// Where the first record at or after the chunk's end starts (the file's size at its end).
+        var stop: Int64
+    }
+
+    private static func scanChunk(url: URL, displayPath: String, dialect: DelimitedSource.Dialect, declared: [ColumnType?],
+                                  from start: Int64, to end: Int64) throws -> ChunkScan {
+        let source = try DelimitedSource(chunkOf: url, displayPath: displayPath, dialect: dialect, offset: start, validatesUTF8: true)
+        var shapes = [ShapeSet](repeating: ShapeSet(), count: dialect.columnNames.count)
+        var rows = 0
+        var first: Int64?
+        var stop = source.input.totalBytes
+        while try source.next() {
+            let offset = source.recordOffset
+            if first == nil { first = offset }
+            if offset >= end {
+                stop = offset
+                break
+            }
+            for column in shapes.indices {
+                let value = source.value(at: column)
+                if let type = declared[column] {
+                    guard fits(value, shape: value.shape(readingStrings: true), type: type) else { throw CannotSplit() }
+                } else {
+                    shapes[column].insert(value.shape(readingStrings: false))
+                }
+            }
+            rows += 1
+        }
+        return ChunkScan(shapes: shapes, rows: rows, firstRecord: first ?? source.input.totalBytes, stop: stop)
+    }
+
+    private struct CannotSplit: Error {}
+
+    /// The offset of the first line start at or after `offset`: just after the first line feed
+    /// at or after `offset - 1` (the file's size when there is none).
+    static func lineStart(atOrAfter offset: Int64, in url: URL, size: Int64) -> Int64? {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var position = offset - 1
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        defer { buffer.deallocate() }
+        while position < size {
+            let count = pread(descriptor, buffer, 1 << 16, off_t(position))
+            guard count > 0 else { return nil }
+            for index in 0..<count where buffer[index] == 0x0A { return position + Int64(index) + 1 }
+            position += Int64(count)
+        }
+        return size
     }
 
     private func infer<Source: RecordSource>(_ source: Source, file: DatasetManifest.DataFile, format: DataFormat) throws
@@ -396,6 +515,26 @@ struct FileStamp: Equatable, Codable {
         }
         size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         modified = attributes[.modificationDate] as? Date
+    }
+}
+
+/// The outcomes of a parallel scan's chunks, set from the threads that scan them.
+private final class ChunkScans: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<Importer.ChunkScan, any Error>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: Result<Importer.ChunkScan, any Error>) {
+        lock.lock()
+        outcomes[index] = outcome
+        lock.unlock()
+    }
+
+    var values: [Result<Importer.ChunkScan, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes.map { $0 ?? .failure(DatasetError.sqlite("a chunk was not scanned")) }
     }
 }
 

@@ -82,6 +82,32 @@ final class DelimitedSource: RecordSource {
     /// The line the next record starts on.
     private var nextLine = 1
 
+    /// How a file's header said its records are read, for the readers of its chunks.
+    struct Dialect: Sendable {
+        var delimiter: UInt8
+        var quoting: Bool
+        var columnNames: [String]
+    }
+
+    var dialect: Dialect { Dialect(delimiter: delimiter, quoting: quoting, columnNames: columnNames) }
+
+    /// A reader of the records from `offset` on, which must be where a line starts, of a plain
+    /// file whose header was read with `dialect`. Line numbers count from that offset, so an
+    /// error found here is located by reading the file from its start again.
+    init(chunkOf url: URL, displayPath: String, dialect: Dialect, offset: Int64, validatesUTF8: Bool) throws {
+        input = try ChunkedInput(url: url, displayPath: displayPath, offset: offset)
+        delimiter = dialect.delimiter
+        quoting = dialect.quoting
+        columnNames = dialect.columnNames
+        self.validatesUTF8 = validatesUTF8
+    }
+
+    /// The offset in the file of the record `next()` read last (plain files only).
+    var recordOffset: Int64 { input.fileOffset(of: recordStart) }
+
+    /// The offset in the file of the first byte not read yet as a record (plain files only).
+    var consumedOffset: Int64 { input.fileOffset(of: input.start) }
+
     init(input: ChunkedInput, format: DataFormat, validatesUTF8: Bool) throws {
         self.input = input
         quoting = format == .csv

@@ -62,7 +62,16 @@ final class DatasetSession: @unchecked Sendable {
 
     /// Runs a metric's query on its dataset and its test on the rows.
     func evaluate(_ metric: MetricSpec, on name: String) throws -> Evaluation {
-        let dataset = try ready(name)
+        try run(metric, on: try ready(name))
+    }
+
+    /// Prepares one dataset (once; a failure is kept) and returns it for ``run(_:on:)``.
+    func readyDataset(_ name: String) throws -> ReadyDataset {
+        try ready(name)
+    }
+
+    /// Runs one metric on a dataset this session prepared, on a connection of its own.
+    func run(_ metric: MetricSpec, on dataset: ReadyDataset) throws -> Evaluation {
         var samples: MetricSamples? = nil
         var observations: MetricObservations? = nil
         let connection = try dataset.open()

@@ -52,8 +52,8 @@ extension ClaimMatrix {
                 row.metric.map { .number($0.alpha ?? alpha, digits: 3) } ?? .empty,
                 row.metric.map { Cell($0.alternative.rawValue) } ?? .empty,
                 row.metric?.minEffect.map { .number($0, digits: 3) } ?? .empty,
-                row.result == nil ? .empty : MetricDescriptives.groupSizesCell(row.observations),
-                row.result == nil ? .empty : MetricDescriptives.cell(row.observations),
+                row.result == nil ? .empty : row.digest?.groupSizes ?? MetricDescriptives.groupSizesCell(row.observations),
+                row.result == nil ? .empty : row.digest?.descriptives ?? MetricDescriptives.cell(row.observations),
                 row.metric.map { Cell($0.query.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .empty,
                 Cell(claimVerdict(of: row).rawValue),
                 Cell(row.claim.rule.rawValue),
@@ -102,7 +102,7 @@ extension ClaimMatrix {
     /// (`-inf` where it could not be computed, see `MetricObservations.log10PValue(of:alternative:)`).
     private func pRawCell(_ row: MatrixRow) -> Cell {
         guard let result = row.result, let metric = row.metric, !result.pValue.isNaN else { return .empty }
-        let log10 = row.observations?.log10PValue(of: result, alternative: metric.alternative)
+        let log10 = (row.digest.map { $0.log10P } ?? row.observations?.log10PValue(of: result, alternative: metric.alternative))
             ?? (result.pValue > 0 ? Foundation.log10(result.pValue) : -Double.infinity)
         return Cell.pValue(result.pValue, log10: log10)
     }

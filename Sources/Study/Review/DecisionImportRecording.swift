@@ -170,11 +170,11 @@ extension ReviewRecorder {
             var changes: [FileChange] = []
             for reviewer in byReviewer.keys.sorted() {
                 let file = layout.screeningFile(for: reviewer)
-                var content = (try? Data(contentsOf: file)) ?? Data()
-                if content.isEmpty { content = Data(ScreeningFile.header.joined(separator: ",").utf8 + [UInt8(ascii: "\n")]) }
-                if content.last != UInt8(ascii: "\n") { content.append(UInt8(ascii: "\n")) }
-                content.append(contentsOf: Array(byReviewer[reviewer]!.map(ScreeningFile.line).joined().utf8))
-                changes.append(FileChange(path: study.relativePath(file), content: content))
+                let path = study.relativePath(file)
+                let existing = FileManager.default.fileExists(atPath: file.path) ? try TextFile.read(file, displayPath: path) : nil
+                let text = try ScreeningFile.appending(byReviewer[reviewer]!, to: existing, file: path,
+                                                       context: .init(reviewer: reviewer, criteria: criteria))
+                changes.append(FileChange(path: path, text: text))
                 outcome.reviewers[reviewer] = byReviewer[reviewer]!.count
             }
             try FileManager.default.createDirectory(at: layout.screening, withIntermediateDirectories: true)

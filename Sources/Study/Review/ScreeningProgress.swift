@@ -44,7 +44,7 @@ extension ReviewState {
         for (position, name) in names.enumerated() {
             let reviewer = String(name.dropLast(4))
             let url = layout.screeningFile(for: reviewer)
-            let decisions = try ScreeningFile.read(url, displayPath: relativePath(url), reviewer: reviewer, criteria: criteria)
+            let decisions = try ScreeningFile.read(url, displayPath: relativePath(url), context: .init(reviewer: reviewer, criteria: criteria))
             for (row, decision) in decisions.enumerated() where decision.stage == stage {
                 let record = keptFor[decision.record] ?? decision.record
                 if let seen = firstRow[record], (seen.row, seen.reviewer) <= (row, position) { continue }

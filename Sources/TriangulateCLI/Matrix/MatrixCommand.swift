@@ -19,6 +19,14 @@ struct MatrixCommand: ParsableCommand {
             inconclusive, not tested, error). Datasets are imported first when their files changed. The output ends \
             with provenance (tool version, correction, dataset hashes); the same study always gives the same bytes.
 
+            Metrics run in parallel (--jobs, default the number of cores), each on its own read-only connection; the \
+            output is the same for any --jobs. Each result is stored in .triangulate/results under the SHA-256 of the \
+            dataset's content, the query, the test's options, the evaluation settings and the tool, and a metric whose \
+            inputs are all unchanged is not computed again: a second run on an unchanged study reads no data (a \
+            dataset's files are recognised by their size, times and inode, and hashed again only when these change). \
+            The folder is derived; delete it and nothing is lost. --no-cache computes everything again (and stores \
+            it); --format html always does, since its figures draw the data.
+
             JSON and CSV also carry, as numbers, the raw p-value with its log10 (computed in log space when p \
             underflows), alpha, sides, min_effect, n per group, group descriptives, the query, the claim's verdict \
             and rule, and the error of error rows; --columns chooses and orders columns in any format (data-only \
@@ -36,6 +44,7 @@ struct MatrixCommand: ParsableCommand {
               triangulate matrix --format latex --layout table --caption "Claims and their evidence" --label tab:matrix
               triangulate matrix --format csv --columns id,verdict,p_raw,p_adjusted
               triangulate matrix --format json | jq '.rows[] | select(.verdict == "supported")'
+              triangulate matrix --jobs 1 --no-cache
             """)
 
     @OptionGroup var studyOptions: StudyOptions
@@ -48,6 +57,12 @@ struct MatrixCommand: ParsableCommand {
 
     @Flag(help: "Refuse any dataset input whose content differs from the SHA-256 its manifest records (for replication).")
     var frozen = false
+    @Option(help: ArgumentHelp("How many metrics run at once, each on its own read-only connection (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(help: "Compute every metric again instead of reusing the results stored in .triangulate/results (they are still stored).")
+    var noCache = false
+
     @Flag(help: "Add today's date to the provenance (the output then changes from day to day).")
     var date = false
 
@@ -67,6 +82,7 @@ struct MatrixCommand: ParsableCommand {
     var provenance = false
 
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
         if format != .latex && (layout != nil || caption != nil || label != nil) {
             throw ValidationError("--layout, --caption and --label belong to --format latex")
         }
@@ -80,7 +96,10 @@ struct MatrixCommand: ParsableCommand {
         for problem in try index.problems() where problem.severity == .warning {
             Terminal.warning("\(problem.location): \(problem.message)")
         }
-        let matrix = try MatrixBuilder(study: study, index: index, frozen: frozen, progress: Terminal.progress).build()
+        // HTML draws each metric's data, which a stored result does not keep.
+        let matrix = try MatrixBuilder(study: study, index: index, frozen: frozen, jobs: jobs,
+                                       cache: ResultCache(study: study), readsCache: !noCache, keepsObservations: format == .html,
+                                       progress: Terminal.progress).build()
         Terminal.endProgress()
         for warning in matrix.warnings { Terminal.warning(warning) }
         if matrix.rows.isEmpty {
