@@ -51,3 +51,23 @@ final class CaseLevelCodingTests: XCTestCase {
         XCTAssertEqual(three.ratings(for: "a")[0], ["present", "present", nil], "a coder who assessed no case is missing, not absent")
     }
 }
+
+/// A rename rewrites case-level codings as it does turn and span codings.
+final class CaseLevelRenameTests: XCTestCase {
+    func testRenamingRewritesCaseLevelLines() throws {
+        let text = """
+            {"kind":"case","participant":"P01","code":"attribute/popularity","coder":"icse23"}
+            {"kind":"case","participant":"P02","code":"challenge/discrepancies","coder":"icse23"}
+            {"transcript":"P03","turn":2,"code":"attribute/popularity/downloads","coder":"ana"}
+
+            """
+        let renamed = try XCTUnwrap(CodeRenaming.apply(toCodingsText: text, file: "c.jsonl", from: "attribute/popularity", to: "attribute/popularity-signals"))
+        XCTAssertEqual(renamed, """
+            {"kind":"case","participant":"P01","code":"attribute/popularity-signals","coder":"icse23"}
+            {"kind":"case","participant":"P02","code":"challenge/discrepancies","coder":"icse23"}
+            {"transcript":"P03","turn":2,"code":"attribute/popularity-signals/downloads","coder":"ana"}
+
+            """)
+        XCTAssertNil(try CodeRenaming.apply(toCodingsText: text, file: "c.jsonl", from: "selection", to: "choice"))
+    }
+}

@@ -141,10 +141,11 @@ def load_datasets():
             with open(data, encoding="utf-8", newline="") as f:
                 reader = csv.reader(f)
                 header = next(reader)
-                rows = [[int(v) if v != "" else None for v in row] for row in reader]
+                # Whole numbers as integers; text (turnover's registry, snapshot and hashed names) as text.
+                rows = [[None if v == "" else int(v) if re.fullmatch(r"-?\d+", v) else v for v in row] for row in reader]
             if len(rows) != entry["rows"]:
                 problem(f"{name}: {entry['path']} has {len(rows)} rows, manifest says {entry['rows']}")
-            columns = ", ".join(f"{c} INTEGER" for c in header)
+            columns = ", ".join(header)
             database.execute(f"CREATE TABLE {entry['table']} ({columns})")
             database.executemany(f"INSERT INTO {entry['table']} VALUES ({', '.join('?' * len(header))})", rows)
             print(f"dataset {name}: {entry['table']} {len(rows)} rows, sha256 ok")

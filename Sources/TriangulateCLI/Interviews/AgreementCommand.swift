@@ -21,9 +21,9 @@ struct AgreementCommand: ParsableCommand {
             'overall' pools the leaf codes. Every method and its reference: docs/statistics.md.
 
             Examples:
-              triangulate agreement
+              triangulate agreement --study examples/tutorial
               triangulate agreement --coder ana --coder ben --unit character --code selection --study examples/tutorial
-              triangulate agreement --disagreements --format csv
+              triangulate agreement --disagreements --format csv --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions

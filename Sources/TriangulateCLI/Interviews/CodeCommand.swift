@@ -14,10 +14,10 @@ struct CodeCommand: ParsableCommand {
             be merged into another, not removed.
 
             Examples:
-              triangulate code add licensing --parent trust --name "Licensing" --definition "Licence terms as a reason to choose or avoid a model." --study examples/tutorial
+              triangulate code add security --parent trust --name "Security" --definition "Unsafe weight formats or malicious code as a reason to avoid a model." --study examples/tutorial
               triangulate code rename selection/popularity downloads --study examples/tutorial
               triangulate code move trust/licensing --parent documentation --study examples/tutorial
-              triangulate code merge selection/stars selection/popularity --study examples/tutorial
+              triangulate code merge trust/reproducibility trust/provenance --study examples/tutorial
             """,
         subcommands: [Add.self, Rename.self, Move.self, Merge.self, Remove.self])
 
@@ -30,7 +30,7 @@ struct CodeCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a code to a codebook.",
-            discussion: "Example:\n  triangulate code add reproducibility --parent trust --name \"Reproducibility\" --study examples/tutorial")
+            discussion: "Example:\n  triangulate code add security --parent trust --name \"Security\" --study examples/tutorial")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The new code's id segment (lowercase letters, digits, '-', '_').") var id: String
         @Option(help: "The parent code's full id (default: a top-level code).") var parent: String?
@@ -62,7 +62,7 @@ struct CodeCommand: ParsableCommand {
     struct Move: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a code (with its sub-codes) under another parent.",
-            discussion: "Example:\n  triangulate code move trust/licensing --parent documentation --study examples/tutorial\n  triangulate code move trust/licensing --top --study examples/tutorial")
+            discussion: "Example:\n  triangulate code move trust/licensing --parent documentation --study examples/tutorial\n  triangulate code move documentation/licensing --top --study examples/tutorial")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The code's full id.") var code: String
         @Option(help: "The new parent's full id.") var parent: String?
@@ -81,7 +81,7 @@ struct CodeCommand: ParsableCommand {
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge a code into another: its codings take the other's id and it leaves the codebook.",
-            discussion: "Example:\n  triangulate code merge selection/stars selection/popularity --study examples/tutorial")
+            discussion: "Example:\n  triangulate code merge trust/reproducibility trust/provenance --study examples/tutorial")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The code to merge away.") var from: String
         @Argument(help: "The code that remains.") var into: String
@@ -95,7 +95,7 @@ struct CodeCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a code that no coding uses.",
-            discussion: "Example:\n  triangulate code remove selection/stars --study examples/tutorial")
+            discussion: "Example:\n  triangulate code add stars --parent selection --study examples/tutorial\n  triangulate code remove selection/stars --study examples/tutorial")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The code's full id.") var code: String
 

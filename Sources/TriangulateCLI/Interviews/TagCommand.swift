@@ -24,9 +24,10 @@ struct TagCommand: ParsableCommand {
 
             Examples:
               triangulate tag P03#12 selection/popularity --coder ana --study examples/tutorial
-              triangulate tag P03#12 trust/provenance --coder ana --quote "we check who published it" --study examples/tutorial
-              triangulate tag P03#12-15 adaptation --coder ana --study examples/tutorial
-              triangulate tag --from codings-round2.csv --coder ben --study examples/tutorial
+              triangulate tag P03#12 trust/licensing --coder ana --quote "legal asks about it for every model" --study examples/tutorial
+              triangulate tag P03#10-12 adaptation --coder ana --study examples/tutorial
+              printf 'transcript,turn,code\\nP02,6,trust/provenance\\n' > round2.csv
+              triangulate tag --from round2.csv --coder ben --study examples/tutorial
               triangulate tag --interactive P03 --coder ana --study examples/tutorial
             """)
 
@@ -109,7 +110,7 @@ struct UntagCommand: ParsableCommand {
             with --quote the coding of exactly that span. The codings file is rewritten atomically.
 
             Example:
-              triangulate untag P03#12 selection/popularity --coder ana --study examples/tutorial
+              triangulate untag P02#6 trust/provenance --coder ana --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions

@@ -230,7 +230,7 @@ struct ExcerptsCommand: ParsableCommand {
               triangulate excerpts --code selection --study examples/tutorial
               triangulate excerpts --code selection/popularity --participant P02 --format json --study examples/tutorial
               triangulate excerpts --search "licen* AND legal"
-              triangulate excerpts --code trust --where role="ML engineer" --where years_experience>=5 --study examples/tutorial
+              triangulate excerpts --code trust --where role="ML engineer" --where "years_experience>=5" --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions

@@ -34,7 +34,7 @@ struct ClaimCommand: ParsableCommand {
 
                 Example:
                   triangulate claim add C9 --statement "Models with a model card are downloaded more." \\
-                    --paper liang2024whats --code documentation/model-cards \\
+                    --paper liang2024whats --code attribute/documentation \\
                     --dataset hf-2022 --test mann-whitney --expect greater --groups 1 --groups 0 \\
                     --query "SELECT has_card AS grp, downloads AS value FROM models" --min-effect 0.1
                 """)

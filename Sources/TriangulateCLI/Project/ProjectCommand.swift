@@ -45,10 +45,11 @@ struct ProjectCommand: ParsableCommand {
             abstract: "Export the whole study as a REFI-QDA project (.qdpx).",
             discussion: """
                 Transcripts, codes, coders, codings, memos and participants (as cases with variables). The same study always \
-                exports the same bytes.
+                exports the same bytes. Case-level codings (a code on a participant as a whole, as in the demo study) are not \
+                exported yet, and a study that has them is refused; the example exports the tutorial study.
 
                 Example:
-                  triangulate project export study.qdpx
+                  triangulate project export study.qdpx --study examples/tutorial
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The .qdpx file to write.") var file: String
