@@ -41,8 +41,8 @@ struct DatasetCommand: ParsableCommand {
                 files inside the study folder so the study replicates elsewhere.
 
                 With --into postgres the files are loaded with COPY into a schema on a PostgreSQL server instead \
-                (--schema, default the dataset's name with '-' and '.' as '_'), in one transaction: the tables are \
-                replaced, or nothing changes. --connection is the libpq connection string the manifest records, for a \
+                (--schema, default the dataset's name with '-' and '.' as '_'), in one transaction: the tables whose \
+                files changed are replaced (a table whose files are all loaded unchanged is left), or nothing changes. --connection is the libpq connection string the manifest records, for a \
                 role granted nothing but SELECT (metric queries refuse any other); --load-connection is the role \
                 that creates the tables, which grants the first one USAGE on the schema and SELECT on them. \
                 Passwords never go in either string: libpq reads PGPASSWORD, the file PGPASSFILE names, or \
