@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark (e): `triangulate dataset import … --into postgres` of a 10M-row CSV, with peak memory.
+"""Benchmark (e): `triangulate dataset import` of a 10M-row CSV into SQLite and `--into postgres`, with peak memory.
 
 Usage: python3 Benchmarks/postgres_import_benchmark.py PATH/TO/triangulate \
            [--rows N] [--connection "host=… dbname=… user=…"] [--schema bench]
 
 The connection defaults to $TRIANGULATE_TEST_POSTGRES (the password from PGPASSWORD, PGPASSFILE or
-~/.pgpass); the role must be allowed to create the schema. Generates a 10-column CSV of model
-metadata (fixed seeds, in 1M-row chunks so the generator itself stays small), then times the load
-at a tenth of the rows and at all of them, printing the wall-clock time and the peak resident
-memory of the triangulate process (its VmHWM, Linux): memory must not grow with the rows.
-For comparison it times psql's `\\copy` of the same file into a table declared with the same
-types (no checks, no type inference, no SHA-256). Drops the schema at the end; asserts nothing.
+~/.pgpass); that role loads (it must be allowed to create the schema and roles), and the script
+creates a SELECT-only reading role for the manifest, with its password in a passfile of its own.
+Generates a 10-column CSV of model metadata (fixed seeds, in 1M-row chunks so the generator itself
+stays small), then times the import at a tenth of the rows and at all of them, into the derived
+SQLite database and into PostgreSQL, printing the wall-clock time and the peak resident memory of
+the triangulate process (its VmHWM, Linux): memory must not grow with the rows. For comparison it
+times psql's `\\copy` of the same file into a table declared with the same types (no checks, no
+type inference, no SHA-256). Drops the schema and the role at the end; asserts nothing.
 """
 
 import argparse
@@ -83,28 +85,42 @@ def main():
         subprocess.run([psql, args.connection, "-v", "ON_ERROR_STOP=1", "-qc", statement], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
+    reader = f"{args.schema}_reader"
+    reader_password = os.urandom(12).hex()
     with tempfile.TemporaryDirectory(prefix="triangulate-pg-bench-") as work:
+        passfile = os.path.join(work, "pgpass")
+        with open(passfile, "w") as handle:
+            handle.write(f"*:*:*:{reader}:{reader_password}\n")
+        os.chmod(passfile, 0o600)
         study = os.path.join(work, "study")
         subprocess.run([binary, "init", study], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sizes = sorted({max(1, args.rows // 10), args.rows})
         try:
+            sql(f"DROP ROLE IF EXISTS {reader}")
+            sql(f"CREATE ROLE {reader} LOGIN NOINHERIT PASSWORD '{reader_password}'")
+            reading = f"{args.connection} user={reader} passfile='{passfile}'"
             for rows in sizes:
                 data = os.path.join(study, f"models_{rows}.csv")
                 write_csv(data, rows)
                 megabytes = os.path.getsize(data) / 1e6
+                local_seconds, local_peak = run_measured([binary, "dataset", "import", f"local{rows}", os.path.basename(data),
+                                                          "--table", "models"], cwd=study)
+                shutil.rmtree(os.path.join(study, ".triangulate", "datasets"), ignore_errors=True)
                 sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
                 seconds, peak = run_measured([binary, "dataset", "import", f"bench{rows}", os.path.basename(data),
-                                              "--table", "models", "--into", "postgres",
-                                              "--connection", args.connection, "--schema", args.schema], cwd=study)
+                                              "--table", "models", "--into", "postgres", "--connection", reading,
+                                              "--load-connection", args.connection, "--schema", args.schema], cwd=study)
                 sql(TYPED_TABLE.format(schema=args.schema))
                 start = time.perf_counter()
                 sql(f"\\copy {args.schema}.copied FROM '{data}' CSV HEADER")
                 copy_seconds = time.perf_counter() - start
-                print(f"{rows:>11,} rows ({megabytes:,.0f} MB): triangulate {seconds:6.1f} s, peak RSS {peak:6.1f} MB; "
-                      f"psql \\copy {copy_seconds:6.1f} s ({seconds / copy_seconds:.2f}x)")
+                print(f"{rows:>11,} rows ({megabytes:,.0f} MB): SQLite {local_seconds:6.1f} s, peak RSS {local_peak:6.1f} MB; "
+                      f"PostgreSQL {seconds:6.1f} s, peak RSS {peak:6.1f} MB; "
+                      f"psql \\copy {copy_seconds:6.1f} s ({seconds / copy_seconds:.2f}x)", flush=True)
                 os.remove(data)
         finally:
             sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
+            sql(f"DROP ROLE IF EXISTS {reader}")
 
 
 if __name__ == "__main__":

@@ -63,3 +63,28 @@ extension DataFileReader {
         }
     }
 }
+
+extension DataFileReader {
+    /// A file's SHA-256 as an import records it (of the file as stored, compressed or not), read
+    /// again only when its size or modification time changed since it was last hashed.
+    public static func sha256(of file: DatasetManifest.DataFile, studyRoot: URL) throws -> String {
+        let url = try InputPaths(studyRoot: studyRoot).resolve(file.path, allowOutside: file.outside == true)
+        return try DatasetStore(studyRoot: studyRoot).cachedHash(of: url, displayPath: file.path)
+    }
+
+    /// How each file is loaded, beyond its content: its table, format, the column types declared
+    /// for its table (the first file of a table that declares any declares them for all) and its
+    /// added columns, by path. A file whose content and spec are unchanged need not be loaded again.
+    public static func loadSpecs(_ files: [DatasetManifest.DataFile]) -> [String: String] {
+        var declared: [String: [String: ColumnType]] = [:]
+        for file in files where declared[file.table.lowercased()] == nil { declared[file.table.lowercased()] = file.columns }
+        var specs: [String: String] = [:]
+        for file in files {
+            let columns = (declared[file.table.lowercased()] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }
+            let added = file.sortedAddColumns.map { "\($0.name)=\($0.value)" }
+            specs[file.path] = ["version \(DatasetStore.importVersion)", file.table.lowercased(), file.resolvedFormat?.rawValue ?? "",
+                                columns.joined(separator: ","), added.joined(separator: ",")].joined(separator: "\t")
+        }
+        return specs
+    }
+}

@@ -75,8 +75,28 @@ public struct PostgresDataset: Sendable {
             let loader = try session.execute("SELECT current_user::text", parameters: [], deadline: Date().addingTimeInterval(30)).text(0, 0)
             if loader == reader { throw PostgresDatasetError.sameRole(dataset: manifest.name, role: reader) }
         }
+        // A table whose files are all loaded already, with the same content and the same spec,
+        // is left as it is; the others are scanned and loaded again, all their files.
+        let specs = DataFileReader.loadSpecs(manifest.files)
+        let recorded = try recordedLoads(session)
+        var unchanged: [String: (sha256: String, rows: Int)] = [:]
+        var groups: [String: [DatasetManifest.DataFile]] = [:]
+        for file in manifest.files { groups[file.table.lowercased(), default: []].append(file) }
+        for (key, files) in groups {
+            let onServer = recorded.filter { $0.value.table.lowercased() == key }
+            guard Set(onServer.keys) == Set(files.map(\.path)),
+                  try session.execute("SELECT to_regclass($1) IS NOT NULL", parameters: [quoted(manifest.schema) + "." + quoted(files[0].table)],
+                                      deadline: Date().addingTimeInterval(30)).text(0, 0) == "t" else { continue }
+            var same: [String: (sha256: String, rows: Int)] = [:]
+            for file in files {
+                guard let load = onServer[file.path], load.spec == specs[file.path],
+                      try DataFileReader.sha256(of: file, studyRoot: studyRoot) == load.sha256 else { break }
+                same[file.path] = (load.sha256, load.rows)
+            }
+            if same.count == files.count { unchanged.merge(same) { first, _ in first } }
+        }
         let fileReader = DataFileReader(studyRoot: studyRoot, progress: progress)
-        let tables = try fileReader.scanTables(manifest.files)
+        let tables = try fileReader.scanTables(manifest.files.filter { unchanged[$0.path] == nil })
         let schema = quoted(manifest.schema)
         do {
             try session.execute("""
@@ -84,7 +104,8 @@ public struct PostgresDataset: Sendable {
                 SELECT pg_advisory_xact_lock(hashtext(\(literal("triangulate " + manifest.schema))));
                 CREATE SCHEMA IF NOT EXISTS \(schema);
                 CREATE TABLE IF NOT EXISTS \(schema)._triangulate_inputs (
-                    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "table" TEXT NOT NULL, format TEXT NOT NULL, rows BIGINT NOT NULL)
+                    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "table" TEXT NOT NULL, format TEXT NOT NULL, rows BIGINT NOT NULL);
+                ALTER TABLE \(schema)._triangulate_inputs ADD COLUMN IF NOT EXISTS spec TEXT
                 """, deadline: nil)
             for layout in tables {
                 let table = "\(schema).\(quoted(layout.name))"
@@ -112,13 +133,17 @@ public struct PostgresDataset: Sendable {
                     }
                     guard copied == file.rows else { throw DatasetError.changedDuringImport(path: file.file.path) }
                     try session.execute("DELETE FROM \(schema)._triangulate_inputs WHERE path = $1", parameters: [file.file.path], deadline: nil)
-                    try session.execute("INSERT INTO \(schema)._triangulate_inputs VALUES ($1, $2, $3, $4, $5)",
-                                        parameters: [file.file.path, file.sha256, layout.name, file.format.rawValue, String(file.rows)],
-                                        deadline: nil)
+                    try session.execute("""
+                        INSERT INTO \(schema)._triangulate_inputs (path, sha256, "table", format, rows, spec) VALUES ($1, $2, $3, $4, $5, $6)
+                        """, parameters: [file.file.path, file.sha256, layout.name, file.format.rawValue, String(file.rows), specs[file.file.path]],
+                        deadline: nil)
                 }
                 if let reader { try session.execute("GRANT SELECT ON \(table) TO \(quoted(reader))", deadline: nil) }
             }
             if let reader {
+                for file in manifest.files where unchanged[file.path] != nil && groups[file.table.lowercased()]?.first?.path == file.path {
+                    try session.execute("GRANT SELECT ON \(schema).\(quoted(file.table)) TO \(quoted(reader))", deadline: nil)
+                }
                 let usable = try session.execute("SELECT has_schema_privilege($1, $2, 'USAGE')", parameters: [reader, manifest.schema],
                                                  deadline: nil).text(0, 0)
                 if usable != "t" { try session.execute("GRANT USAGE ON SCHEMA \(schema) TO \(quoted(reader))", deadline: nil) }
@@ -136,11 +161,31 @@ public struct PostgresDataset: Sendable {
         var updated = manifest
         updated.files = manifest.files.map { file in
             var file = file
-            file.sha256 = scanned[file.path]?.sha256
-            file.rows = scanned[file.path]?.rows
+            file.sha256 = scanned[file.path]?.sha256 ?? unchanged[file.path]?.sha256
+            file.rows = scanned[file.path]?.rows ?? unchanged[file.path]?.rows
             return file
         }
         return updated
+    }
+
+    /// What `_triangulate_inputs` records, by path; empty when the schema has no such table or it
+    /// was written before loads recorded their spec (every table is then loaded again).
+    private func recordedLoads(_ session: PostgresSession) throws -> [String: (sha256: String, table: String, rows: Int, spec: String)] {
+        let deadline = Date().addingTimeInterval(60)
+        let relation = quoted(manifest.schema) + "._triangulate_inputs"
+        guard try session.execute("SELECT to_regclass($1) IS NOT NULL", parameters: [relation], deadline: deadline).text(0, 0) == "t",
+              try session.execute("""
+                  SELECT count(*) FROM information_schema.columns WHERE table_schema = $1 AND table_name = '_triangulate_inputs' AND column_name = 'spec'
+                  """, parameters: [manifest.schema], deadline: deadline).text(0, 0) == "1" else { return [:] }
+        let result = try session.execute("SELECT path, sha256, \"table\", rows::text, spec FROM \(relation) WHERE spec IS NOT NULL",
+                                         parameters: [], deadline: deadline)
+        var loads: [String: (sha256: String, table: String, rows: Int, spec: String)] = [:]
+        for row in 0..<result.rowCount {
+            guard let path = result.text(row, 0), let sha256 = result.text(row, 1), let table = result.text(row, 2),
+                  let rows = result.text(row, 3).flatMap({ Int($0) }), let spec = result.text(row, 4) else { continue }
+            loads[path] = (sha256, table, rows, spec)
+        }
+        return loads
     }
 
     /// Writes one field in COPY's text format: `\N` for NULL, backslash, tab, newline and carriage

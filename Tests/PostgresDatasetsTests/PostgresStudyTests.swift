@@ -207,4 +207,43 @@ final class PostgresStudyTests: XCTestCase {
         XCTAssertEqual(types.stdout, "column_name,data_type\r\nname,text\r\ndownloads,double precision\r\nrank,bigint\r\nverified,smallint\r\nsnapshot,text\r\n",
                        types.stderr)
     }
+
+    /// A second import of unchanged files leaves the server's tables as they are, `dataset add`
+    /// loads only the new table, and a changed file reloads its table.
+    func testAddAndReimportLoadOnlyWhatChanged() throws {
+        let server = try PostgresTestServer(for: self)
+        let fixture = try StudyFixture(self)
+        let toy = ["corpus/datasets/toy/toy.csv"]
+        func oid(_ table: String) throws -> String? {
+            try server.run("SELECT to_regclass('\(server.schema).\(table)')::oid::text").text(0, 0)
+        }
+        let first = try CLI.run(try importArguments("toy", toy, table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let loaded = try XCTUnwrap(try oid("toy"))
+        let again = try CLI.run(try importArguments("toy", toy, table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try oid("toy"), loaded, "an unchanged file is not loaded again")
+
+        try fixture.write("corpus/datasets/extra/authors.csv", "author,models\nana,3\nben,5\n")
+        let add = try CLI.run(["dataset", "add", "toy", "corpus/datasets/extra/authors.csv", "--table", "authors",
+                               "--load-connection", server.admin.text], in: fixture.root)
+        XCTAssertEqual(add.status, 0, add.stderr)
+        XCTAssertTrue(add.stdout.contains("Added 2 rows from 1 file to toy"), add.stdout)
+        XCTAssertEqual(try oid("toy"), loaded, "adding a table leaves the others")
+        let manifest = try fixture.read("corpus/datasets/toy.yaml")
+        XCTAssertEqual(manifest.components(separatedBy: "sha256: ").count - 1, 2, manifest)
+        let query = try CLI.run(["dataset", "query", "toy", "SELECT SUM(models) AS n FROM authors", "--format", "csv"], in: fixture.root)
+        XCTAssertEqual(query.stdout, "n\r\n8\r\n", query.stderr)
+        let noLoader = try CLI.run(["dataset", "add", "toy", "corpus/datasets/extra/authors.csv", "--table", "more"], in: fixture.root)
+        XCTAssertNotEqual(noLoader.status, 0)
+        XCTAssertTrue(noLoader.stderr.contains("--load-connection"), noLoader.stderr)
+
+        try fixture.write("corpus/datasets/toy/toy.csv", try fixture.read("corpus/datasets/toy/toy.csv") + "40,80,1\n")
+        let stale = try CLI.run(["dataset", "query", "toy", "SELECT COUNT(*) FROM toy"], in: fixture.root)
+        XCTAssertEqual(stale.status, 0, "the server still holds what the manifest records")
+        let changed = try CLI.run(try importArguments("toy", toy, table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertNotEqual(try oid("toy"), loaded, "a changed file is loaded again")
+        XCTAssertTrue(changed.stdout.contains("Loaded 41 rows into \(server.schema).toy"), changed.stdout)
+    }
 }

@@ -41,8 +41,8 @@ struct DatasetCommand: ParsableCommand {
                 files inside the study folder so the study replicates elsewhere.
 
                 With --into postgres the files are loaded with COPY into a schema on a PostgreSQL server instead \
-                (--schema, default the dataset's name with '-' and '.' as '_'), in one transaction: the tables are \
-                replaced, or nothing changes. --connection is the libpq connection string the manifest records, for a \
+                (--schema, default the dataset's name with '-' and '.' as '_'), in one transaction: the tables whose \
+                files changed are replaced (a table whose files are all loaded unchanged is left), or nothing changes. --connection is the libpq connection string the manifest records, for a \
                 role granted nothing but SELECT (metric queries refuse any other); --load-connection is the role \
                 that creates the tables, which grants the first one USAGE on the schema and SELECT on them. \
                 Passwords never go in either string: libpq reads PGPASSWORD, the file PGPASSFILE names, or \
@@ -107,13 +107,8 @@ struct DatasetCommand: ParsableCommand {
         }
 
         private func importIntoPostgres(_ entries: [DatasetManifest.DataFile], study: Study) throws {
-            func parsed(_ text: String, _ option: String) throws -> ConnectionString {
-                do { return try ConnectionString(text) } catch let error as ConnectionStringError {
-                    throw ValidationError("\(option): \(error.description)")
-                }
-            }
-            let reader = try parsed(connection ?? "", "--connection")
-            let loader = try loadConnection.map { try parsed($0, "--load-connection") } ?? reader
+            let reader = try DatasetAccess.connectionString(connection ?? "", option: "--connection")
+            let loader = try loadConnection.map { try DatasetAccess.connectionString($0, option: "--load-connection") } ?? reader
             let schemaName = schema ?? String(name.lowercased().map { $0 == "-" || $0 == "." ? "_" : $0 })
             var manifest = PostgresManifest(name: name, connection: reader, schema: schemaName, queryTimeout: queryTimeout, files: entries)
             // Moving a dataset to the server keeps what its manifest says about it: description,
@@ -173,7 +168,9 @@ struct DatasetCommand: ParsableCommand {
             abstract: "Add files to an existing dataset: a new table, or more rows appended to one it has.",
             discussion: """
                 Takes the same options as import. The manifest keeps its other entries; the derived database is \
-                rebuilt with the new files.
+                rebuilt with the new files (the rows of unchanged files are copied, not parsed again). For a dataset \
+                on PostgreSQL, --load-connection names the role that loads; only the tables the new files go into \
+                are loaded again.
 
                 Example:
                   triangulate dataset add hf-2022 corpus/datasets/hf-2022/authors.csv --table authors
@@ -186,10 +183,30 @@ struct DatasetCommand: ParsableCommand {
         @Option(help: "The files' format (default: from their extensions).") var format: Datasets.DataFormat?
         @Option(name: .customLong("add-column"), help: "A column NAME=FILENAME_STEM or NAME=/REGEX/ taken from each file's name.")
         var addColumns: [String] = []
+        @Option(name: .customLong("load-connection"),
+                help: ArgumentHelp("For a dataset on PostgreSQL: the connection string of the role that loads the tables.", valueName: "conninfo"))
+        var loadConnection: String?
 
         func run() throws {
             let study = try studyOptions.load()
             let catalog = DatasetCatalog(study: study)
+            if case .postgres(var manifest) = try catalog.definition(named: name) {
+                guard let loadConnection else {
+                    throw ValidationError("dataset '\(name)' is on PostgreSQL: pass --load-connection, the connection string of the role that loads its tables")
+                }
+                let loader = try DatasetAccess.connectionString(loadConnection, option: "--load-connection")
+                let entries = try FileEntries(files: files, table: table, format: format, addColumns: addColumns).entries(in: study)
+                if let repeated = entries.first(where: { entry in manifest.files.contains { $0.path == entry.path } }) {
+                    throw ValidationError("\(repeated.path) is already in dataset '\(name)'")
+                }
+                manifest.files += entries
+                let (loaded, _) = try catalog.importIntoPostgres(manifest, loadConnection: loader, replacing: true, progress: Terminal.progress)
+                Terminal.endProgress()
+                let rows = loaded.files.filter { file in entries.contains { $0.path == file.path } }.reduce(0) { $0 + ($1.rows ?? 0) }
+                Terminal.line("Added \(rows) rows from \(entries.count) file\(entries.count == 1 ? "" : "s") to \(name) on PostgreSQL (schema \(loaded.schema)).")
+                return
+            }
+            guard loadConnection == nil else { throw ValidationError("--load-connection goes with a dataset on PostgreSQL") }
             var manifest = try catalog.manifest(named: name)
             guard manifest.database == nil else {
                 throw ValidationError("dataset '\(name)' attaches a database; files can only be added to a dataset of imported files")
@@ -464,6 +481,13 @@ enum DatasetAccess {
         Terminal.endProgress()
         for notice in ready.notices { Terminal.warning(notice) }
         return try ready.open()
+    }
+
+    /// A connection string given as `option`, checked (no password); the error names the option.
+    static func connectionString(_ text: String, option: String) throws -> ConnectionString {
+        do { return try ConnectionString(text) } catch {
+            throw ValidationError("\(option): \(error.description)")
+        }
     }
 
     /// Import progress as one line of stderr, when it is a terminal.
