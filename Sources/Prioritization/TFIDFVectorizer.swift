@@ -87,7 +87,20 @@ public struct TFIDFVectorizer: Sendable {
         vocabulary = order.map { terms[$0] }
         columns = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
 
-        let counted = documentTerms.map { ids in Self.countTerms(ids.map { column[$0] }) }
+        // Counted in one scratch array by column, so only each document's distinct terms are sorted.
+        var countOf = [Int](repeating: 0, count: terms.count)
+        let counted = documentTerms.map { ids -> (indices: [Int], counts: [Int]) in
+            var unique: [Int] = []
+            for id in ids {
+                let index = column[id]
+                if countOf[index] == 0 { unique.append(index) }
+                countOf[index] += 1
+            }
+            unique.sort()
+            let counts = unique.map { countOf[$0] }
+            for index in unique { countOf[index] = 0 }
+            return (unique, counts)
+        }
         var documentFrequency = [Int](repeating: 0, count: vocabulary.count)
         for (indices, _) in counted {
             for index in indices {
