@@ -38,13 +38,24 @@ public struct BibliographicRecord: Sendable, Equatable {
     /// The DOI, lowercased, without a resolver URL or `doi:` prefix.
     public var doi: String? {
         guard let raw = fields["doi"] else { return nil }
-        var value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        // Trimmed by hand: Foundation's trimmingCharacters(in: .whitespaces) goes through NSString
+        // on Linux, and deduplication asks every record for its DOI.
+        func trimmed(_ text: Substring) -> Substring {
+            let scalars = text.unicodeScalars
+            func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+            var start = scalars.startIndex
+            var end = scalars.endIndex
+            while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+            while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+            return Substring(scalars[start..<end])
+        }
+        var value = Substring(trimmed(Substring(raw)).lowercased())
         for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:"]
         where value.hasPrefix(prefix) {
-            value = String(value.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+            value = trimmed(value.dropFirst(prefix.count))
             break
         }
-        return value.isEmpty ? nil : value
+        return value.isEmpty ? nil : String(value)
     }
 
     static func names(in field: String?) -> [String] {

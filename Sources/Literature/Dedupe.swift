@@ -41,7 +41,7 @@ extension BibliographicRecord {
             guard let last = words.last else { return nil }
             name = words.count > 1 && Self.isInitials(last) ? words[0] : last
         }
-        let folded = TitleNormalizer.normalize(String(name)).replacingOccurrences(of: " ", with: "")
+        let folded = TitleNormalizer.normalize(String(name)).filter { $0 != " " }
         return folded.isEmpty ? nil : folded
     }
 

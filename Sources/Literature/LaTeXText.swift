@@ -26,10 +26,32 @@ public enum LaTeXText {
     }
 
     static func convertReporting(_ bytes: ArraySlice<UInt8>) -> (text: String, unknownCommands: [String]) {
+        if isPlain(bytes) { return (String(decoding: bytes, as: UTF8.self), []) }
         var converter = Converter(input: bytes)
         converter.run(from: bytes.startIndex, to: bytes.endIndex)
         let text = String(decoding: converter.output, as: UTF8.self)
         return (converter.needsComposition ? text.precomposedStringWithCanonicalMapping : text, converter.unknown)
+    }
+
+    /// True when the converter would copy `bytes` unchanged: no braces, commands, math, ties,
+    /// quotes or dashes it rewrites, no combining mark, and spaces only single and inside. Most
+    /// abstracts are such text, and the check is a fraction of the conversion's cost.
+    static func isPlain(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"), UInt8(ascii: "$"), UInt8(ascii: "~"), UInt8(ascii: "`"),
+                 0x09, 0x0A, 0x0C, 0x0D, 0xCC, 0xCD:
+                return false
+            case UInt8(ascii: "-"), UInt8(ascii: "'"), 0x20:
+                if previous == byte { return false }
+            default:
+                break
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// Accent commands and the combining mark each one adds.

@@ -102,14 +102,19 @@ extension DecisionFile {
     public static func line(_ row: Row, context: Context) -> String { line(row, columns: columns(context)) }
 
     /// `existing` (a file's text, nil when there is none) with `rows` added at its end, in the
-    /// order of its header; a new file starts with the header. The existing text is checked
-    /// first, so a broken file is reported rather than added to.
+    /// order of its header; a new file starts with the header. The result is read back before it
+    /// is returned, so a broken file is reported rather than added to, and a row that repeats an
+    /// identity (a snowballing link given twice) is refused rather than written.
     public static func appending(_ rows: [Row], to existing: String?, file: String, context: Context) throws -> String {
         let added = { (header: [String]) in rows.map { line($0, columns: header) }.joined() }
-        guard let existing, let header = try decoded(existing, file: file, context: context).header else {
-            return CSVText.line(columns(context)) + added(columns(context))
+        let text: String
+        if let existing, let header = try table(existing, file: file, context: context).header {
+            text = existing + (existing.hasSuffix("\n") || existing.hasSuffix("\r") ? "" : "\n") + added(header)
+        } else {
+            text = CSVText.line(columns(context)) + added(columns(context))
         }
-        return existing + (existing.hasSuffix("\n") || existing.hasSuffix("\r") ? "" : "\n") + added(header)
+        _ = try decoded(text, file: file, context: context)
+        return text
     }
 
     /// Appends rows atomically (the whole file is rewritten through a temporary file), writing

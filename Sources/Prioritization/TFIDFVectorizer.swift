@@ -54,20 +54,24 @@ public struct TFIDFVectorizer: Sendable {
 
     /// Learns from `texts` and returns their vectors (one tokenisation pass).
     public mutating func fitTransform(_ texts: [String]) -> [SparseVector] {
-        // Stop words are entered as -1, so one lookup per token both filters and numbers it.
-        var provisional = Dictionary(uniqueKeysWithValues: stopWords.map { ($0, -1) })
+        // Tokens are looked up by their UTF-8 bytes, so a String is made once per distinct term
+        // rather than once per occurrence. Stop words are entered as -1, so one lookup per token
+        // both filters and numbers it.
+        var provisional = TermTable()
+        for word in stopWords { provisional.insert(Array(word.utf8)[...], value: -1) }
         var terms: [String] = []
         var documentTerms: [[Int]] = []
         documentTerms.reserveCapacity(texts.count)
         for text in texts {
             var ids: [Int] = []
-            forEachToken(in: text) { token in
-                if let id = provisional[token] {
+            forEachTokenBytes(in: text) { token in
+                let hash = TermTable.hash(token)
+                if let id = provisional.value(of: token, hash: hash) {
                     if id >= 0 { ids.append(id) }
                 } else {
                     let id = terms.count
-                    provisional[token] = id
-                    terms.append(token)
+                    provisional.insert(token, hash: hash, value: id)
+                    terms.append(String(decoding: token, as: UTF8.self))
                     ids.append(id)
                 }
             }
@@ -83,7 +87,20 @@ public struct TFIDFVectorizer: Sendable {
         vocabulary = order.map { terms[$0] }
         columns = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
 
-        let counted = documentTerms.map { ids in Self.countTerms(ids.map { column[$0] }) }
+        // Counted in one scratch array by column, so only each document's distinct terms are sorted.
+        var countOf = [Int](repeating: 0, count: terms.count)
+        let counted = documentTerms.map { ids -> (indices: [Int], counts: [Int]) in
+            var unique: [Int] = []
+            for id in ids {
+                let index = column[id]
+                if countOf[index] == 0 { unique.append(index) }
+                countOf[index] += 1
+            }
+            unique.sort()
+            let counts = unique.map { countOf[$0] }
+            for index in unique { countOf[index] = 0 }
+            return (unique, counts)
+        }
         var documentFrequency = [Int](repeating: 0, count: vocabulary.count)
         for (indices, _) in counted {
             for index in indices {
@@ -140,9 +157,15 @@ public struct TFIDFVectorizer: Sendable {
         return (unique, counts)
     }
 
-    /// Calls `body` with each token long enough, stop words included. Scans UTF-8 bytes with an ASCII fast path; other
-    /// scalars are decoded and classified by general category.
+    /// Calls `body` with each token long enough, stop words included.
     private func forEachToken(in text: String, _ body: (String) -> Void) {
+        forEachTokenBytes(in: text) { body(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each token long enough (valid only during the call).
+    /// Scans UTF-8 bytes with an ASCII fast path; other scalars are decoded and classified by
+    /// general category.
+    private func forEachTokenBytes(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var lowered = text.lowercased()
         let minimum = minimumTokenLength
         lowered.withUTF8 { bytes in
@@ -151,7 +174,7 @@ public struct TFIDFVectorizer: Sendable {
             var position = 0
             func flush(at end: Int) {
                 if scalars >= minimum {
-                    body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 }
                 scalars = 0
             }
@@ -190,5 +213,71 @@ public struct TFIDFVectorizer: Sendable {
         default:
             return false
         }
+    }
+}
+
+/// Terms by their UTF-8 bytes: an open-addressing hash table (FNV-1a, linear probing) whose keys
+/// live in one byte buffer, so looking a token up allocates nothing.
+struct TermTable {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = []
+    private var hashes: [UInt64] = []
+    private var values: [Int] = []
+    /// Entry index + 1 per slot; 0 is empty. The count is a power of two.
+    private var slots = [Int](repeating: 0, count: 1 << 12)
+
+    static func hash<Bytes: Collection<UInt8>>(_ key: Bytes) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash
+    }
+
+    func value<Bytes: Collection<UInt8>>(of key: Bytes, hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let entry = slots[slot] - 1
+            if hashes[entry] == hash && matches(entry, key) { return values[entry] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert<Bytes: Collection<UInt8>>(_ key: Bytes, value: Int) {
+        insert(key, hash: Self.hash(key), value: value)
+    }
+
+    /// Adds a key that is not in the table yet.
+    mutating func insert<Bytes: Collection<UInt8>>(_ key: Bytes, hash: UInt64, value: Int) {
+        if (values.count + 1) * 2 > slots.count { grow() }
+        starts.append(bytes.count)
+        bytes.append(contentsOf: key)
+        hashes.append(hash)
+        values.append(value)
+        place(values.count - 1)
+    }
+
+    private func matches<Bytes: Collection<UInt8>>(_ entry: Int, _ key: Bytes) -> Bool {
+        let start = starts[entry]
+        let end = entry + 1 < starts.count ? starts[entry + 1] : bytes.count
+        guard end - start == key.count else { return false }
+        var position = start
+        for byte in key {
+            if bytes[position] != byte { return false }
+            position += 1
+        }
+        return true
+    }
+
+    private mutating func place(_ entry: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = entry + 1
+    }
+
+    private mutating func grow() {
+        slots = [Int](repeating: 0, count: slots.count * 2)
+        for entry in values.indices { place(entry) }
     }
 }

@@ -27,6 +27,20 @@ final class BibTeXParserTests: XCTestCase {
         XCTAssertEqual(record.location, SourceLocation(file: "refs.bib", line: 1, column: 1))
     }
 
+    func testAnAndInsideANameInAnyCaseKeepsItsBracesAndDOIsAreTrimmed() throws {
+        let result = parse("""
+            @article{fda, author = {{Food AND Drug Administration} and {Salt and Pepper} and Smith, J. and Randall, Andy},
+              title = {T}, doi = {\t https://doi.org/ 10.1/ABC\u{2003}}}
+            """)
+        let record = try XCTUnwrap(result.records.first)
+        XCTAssertEqual(record.authors, ["Food AND Drug Administration", "Salt and Pepper", "Smith, J.", "Randall, Andy"])
+        XCTAssertEqual(record.fields["author"], "{Food AND Drug Administration} and {Salt and Pepper} and Smith, J. and Randall, Andy")
+        XCTAssertEqual(record.doi, "10.1/abc")
+        XCTAssertEqual(record.firstAuthorFamilyName, "administration")
+        let dutch = try XCTUnwrap(parse("@article{b, author = {van der Berg, Ann}, title = {T}}").records.first)
+        XCTAssertEqual(dutch.firstAuthorFamilyName, "vanderberg")
+    }
+
     func testStringMacrosAreCaseInsensitiveAndConcatenate() throws {
         let result = parse("""
             @STRING{ACM = "The OX Association for Computing Machinery"}

@@ -36,6 +36,14 @@ final class DecisionFileTests: XCTestCase {
         }
     }
 
+    func testAnAppendedRowThatRepeatsAnIdentityIsRefused() throws {
+        let link = SnowballingLink(record: "a#2", source: "a#1", direction: .backward, iteration: 1)
+        let text = SnowballingFile.csv([link])
+        XCTAssertThrowsError(try SnowballingFile.appending([link], to: text, file: "snowballing.csv")) {
+            XCTAssertEqual("\($0)", "snowballing.csv:3:1: expected each link once, found backward link a#1 → a#2 again (first at line 2)")
+        }
+    }
+
     func testImportsAreAKindOfItToo() throws {
         let row = ReviewImport(file: "scopus.bib", database: "Scopus", search: "S1", original: "/tmp/a, b.bib", records: 12)
         let text = ReviewImportFile.csv([row])

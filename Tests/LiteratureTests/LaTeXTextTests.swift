@@ -2,6 +2,20 @@ import XCTest
 @testable import Literature
 
 final class LaTeXTextTests: XCTestCase {
+    func testPlainTextIsCopiedAndOnlyPlainTextTakesTheShortcut() {
+        let plain = ["We study pre-trained models.", "Müller's café: 3–5 times", "a", "", "x - y"]
+        for text in plain {
+            XCTAssertTrue(LaTeXText.isPlain(Array(text.utf8)[...]), text)
+            XCTAssertEqual(LaTeXText.toUnicode(text), text)
+        }
+        let rewritten = [("two  spaces", "two spaces"), (" lead", "lead"), ("trail ", "trail"), ("a--b", "a–b"), ("''q''", "”q”"),
+                         ("line\nbreak", "line break"), ("{Case}", "Case"), ("e\u{301}", "é"), ("a~b", "a b")]
+        for (text, expected) in rewritten {
+            XCTAssertFalse(LaTeXText.isPlain(Array(text.utf8)[...]), text)
+            XCTAssertEqual(LaTeXText.toUnicode(text), expected, text)
+        }
+    }
+
     func testAccentSpellingsAllComposeToTheSameLetter() {
         for spelling in [#"{\"o}"#, #"\"{o}"#, #"\"o"#, #"{\"{o}}"#] {
             XCTAssertEqual(LaTeXText.toUnicode(spelling), "ö", spelling)
