@@ -56,7 +56,10 @@ public enum REFIProjectReader {
     /// Reads the project XML. External entities are never resolved: a DOCTYPE refuses the file.
     public static func parse(_ data: Data, file: String) throws -> REFIProject {
         let codebook: REFIQDACodebook.Exchange
-        do { codebook = try REFIQDACodebook.read(data, file: file) } catch let error as CodingError {
+        // The codebook reader needs the codes and sets, not the sources, which are nearly all of
+        // a large project: it reads the document with the <Sources> element blanked out (its
+        // line breaks kept, so any location it reports is the file's own).
+        do { codebook = try REFIQDACodebook.read(withoutSources(data) ?? data, file: file) } catch let error as CodingError {
             throw InterchangeError.malformed(location: error.location ?? SourceLocation(file: file), expected: "REFI-QDA project XML", found: error.message)
         }
         let delegate = ProjectDelegate()
@@ -80,6 +83,35 @@ public enum REFIProjectReader {
         project.codebook = codebook
         project.unknownElements = delegate.unknownOrder.map { ($0, delegate.unknown[$0] ?? 0) }
         return project
+    }
+
+    /// The document with its `<Sources>…</Sources>` element replaced by as many line breaks as
+    /// it held; nil when there is no such element, or when what it would blank out holds a
+    /// `<CodeBook` or `<Sets` (a comment, say), so the caller reads the document whole.
+    static func withoutSources(_ data: Data) -> Data? {
+        let bytes = [UInt8](data)
+        let open = Array("<Sources".utf8), close = Array("</Sources>".utf8)
+        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+        }
+        guard var start = bytes.indices.first(where: { bytes[$0] == UInt8(ascii: "<") && matches(open, at: $0) }) else { return nil }
+        // `<SourcesX` is another element; look for the real one.
+        while start + open.count < bytes.count, ![UInt8(ascii: ">"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[start + open.count]) {
+            guard let next = (start + 1..<bytes.count).first(where: { bytes[$0] == UInt8(ascii: "<") && matches(open, at: $0) }) else { return nil }
+            start = next
+        }
+        var end = bytes.count - close.count
+        while end > start, !matches(close, at: end) { end -= 1 }
+        guard end > start else { return nil }
+        end += close.count
+        let region = bytes[start..<end]
+        for marker in [Array("<CodeBook".utf8), Array("<Sets".utf8)] {
+            if region.indices.contains(where: { bytes[$0] == UInt8(ascii: "<") && matches(marker, at: $0) }) { return nil }
+        }
+        var result = Data(bytes[..<start])
+        result.append(contentsOf: [UInt8](repeating: UInt8(ascii: "\n"), count: region.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }))
+        result.append(contentsOf: bytes[end...])
+        return result
     }
 
     /// Finds each text source's plain text: `internal://NAME` is `Sources/NAME` in the archive;

@@ -70,8 +70,26 @@ public enum REFIProjectWriter {
         REFIQDACodebook.derivedGUID(namespace: namespace, key)
     }
 
+    /// Whether `text` is an XML Schema dateTime as `tag` writes them:
+    /// `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z` or `±hh:mm` (checked by hand: a
+    /// regular expression compiled per coding was a noticeable part of an export).
     static func isDateTime(_ text: String) -> Bool {
-        text.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"#, options: .regularExpression) != nil
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && range.allSatisfy { (48...57).contains(bytes[$0]) } }
+        func byte(_ index: Int, _ value: Character) -> Bool { index < bytes.count && bytes[index] == value.asciiValue }
+        guard digits(0..<4), byte(4, "-"), digits(5..<7), byte(7, "-"), digits(8..<10), byte(10, "T"),
+              digits(11..<13), byte(13, ":"), digits(14..<16), byte(16, ":"), digits(17..<19) else { return false }
+        var index = 19
+        if byte(index, ".") {
+            index += 1
+            let start = index
+            while index < bytes.count && (48...57).contains(bytes[index]) { index += 1 }
+            if index == start { return false }
+        }
+        if index == bytes.count { return true }
+        if byte(index, "Z") { return index + 1 == bytes.count }
+        guard byte(index, "+") || byte(index, "-") else { return false }
+        return index + 6 == bytes.count && digits((index + 1)..<(index + 3)) && byte(index + 3, ":") && digits((index + 4)..<(index + 6))
     }
 
     static func document(_ content: Content) -> (xml: String, texts: [(String, String)], warnings: [String]) {
@@ -80,11 +98,12 @@ public enum REFIProjectWriter {
         let codes = content.codebooks.flatMap(\.codes)
         let codeGUIDs = Dictionary(codes.map { ($0.id, REFIQDACodebook.guid(of: $0)) }, uniquingKeysWith: { first, _ in first })
         let coders = Array(Set(content.codings.map(\.coder) + content.caseCodings.map(\.coder))).sorted()
+        let userGUIDs = Dictionary(uniqueKeysWithValues: coders.map { ($0, guid("user", $0)) })
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         xml += "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"\(esc(content.name))\" origin=\"Triangulate\">\n"
         if !coders.isEmpty {
             xml += "  <Users>\n"
-            for coder in coders { xml += "    <User guid=\"\(guid("user", coder))\" name=\"\(esc(coder))\" />\n" }
+            for coder in coders { xml += "    <User guid=\"\(userGUIDs[coder] ?? "")\" name=\"\(esc(coder))\" />\n" }
             xml += "  </Users>\n"
         }
         if !codes.isEmpty {
@@ -185,7 +204,7 @@ public enum REFIProjectWriter {
                             continue
                         }
                         let codingGUID = guid("coding", coding.jsonLine)
-                        xml += "        <Coding guid=\"\(codingGUID)\" creatingUser=\"\(guid("user", coding.coder))\""
+                        xml += "        <Coding guid=\"\(codingGUID)\" creatingUser=\"\(userGUIDs[coding.coder] ?? guid("user", coding.coder))\""
                         if let at = coding.at, isDateTime(at) { xml += " creationDateTime=\"\(esc(at))\"" }
                         xml += ">\n          <CodeRef targetGUID=\"\(codeGUID)\" />\n"
                         if let memo = coding.memo {

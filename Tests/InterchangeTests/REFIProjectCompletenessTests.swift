@@ -1,6 +1,6 @@
 import Qualitative
 import Foundation
-import Interchange
+@testable import Interchange
 import TestSupport
 import XCTest
 
@@ -146,6 +146,18 @@ final class REFIProjectCompletenessTests: XCTestCase {
         XCTAssertEqual(plan.report["rich-text twins"]?.omissions.map(\.reason),
                        ["the plain text carries the positions and is the transcript; the .docx twin agrees with it line for line (15272 lines)"])
         XCTAssertNil(plan.report["other elements"], plan.report.text)
+    }
+
+    /// The codebook is read from the document without its sources, line numbers kept; a
+    /// document where that is not plainly safe is read whole.
+    func testTheCodebookIsReadWithoutTheSources() throws {
+        let xml = "<Project>\n<CodeBook/>\n<Sources>\n<TextSource/>\n</Sources>\n<Sets/>\n</Project>\n"
+        XCTAssertEqual(REFIProjectReader.withoutSources(Data(xml.utf8)).map { String(decoding: $0, as: UTF8.self) },
+                       "<Project>\n<CodeBook/>\n\n\n\n<Sets/>\n</Project>\n")
+        XCTAssertNil(REFIProjectReader.withoutSources(Data("<Project><Sources><!-- <CodeBook> --></Sources></Project>".utf8)))
+        XCTAssertNil(REFIProjectReader.withoutSources(Data("<Project><SourcesX/></Project>".utf8)))
+        let plan = try plan(casesXML)
+        XCTAssertEqual(plan.codebook?.codes.map(\.id), ["cost", "care"])
     }
 
     func testTwinComparisonSaysHowTheyDiffer() {

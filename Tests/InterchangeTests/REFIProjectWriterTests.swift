@@ -1,5 +1,5 @@
 import Foundation
-import Interchange
+@testable import Interchange
 import Qualitative
 import TestSupport
 import Transcripts
@@ -42,6 +42,16 @@ final class REFIProjectWriterTests: XCTestCase {
     /// against Python's hashlib), so exports keep naming things as they always did.
     func testDerivedGUIDsAreStable() {
         XCTAssertEqual(REFIQDACodebook.derivedGUID(namespace: "user", "ana"), "93e69d25-10cb-4597-a530-947b5d693b26")
+    }
+
+    /// Only an XML Schema dateTime becomes a coding's creationDateTime (the schema refuses others).
+    func testDateTimesAreRecognised() {
+        for good in ["2026-11-20T09:00:00Z", "2026-11-20T09:00:00", "2026-11-20T09:00:00.125+01:00", "2026-11-20T09:00:00-05:30"] {
+            XCTAssertTrue(REFIProjectWriter.isDateTime(good), good)
+        }
+        for bad in ["2026-11-20", "2026-11-20 09:00:00", "2026-11-20T09:00:00.Z", "2026-11-20T09:00:00+0100", "2026-11-20T09:00:00Zx", "x2026-11-20T09:00:00"] {
+            XCTAssertFalse(REFIProjectWriter.isDateTime(bad), bad)
+        }
     }
 
     /// The export validates against the REFI-QDA schema and imports back to the same study.

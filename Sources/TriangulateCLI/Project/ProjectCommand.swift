@@ -19,8 +19,11 @@ struct ProjectCommand: ParsableCommand {
             abstract: "Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA…) or a QualCoder project (data.qda).",
             discussion: """
                 Text sources become transcripts, codes the codebook, coded selections codings on turn and span (each one \
-                checked against the text), users coders, notes memos, cases participants. The report lists, per kind, what \
-                was found, imported and not imported, and why. Nothing is written if the import fails.
+                checked against the text), users coders (added to coders: in triangulate.yaml), notes and descriptions memos, \
+                cases participants, and codes applied to a case case-level codings. A source's .docx twin is compared with \
+                its plain text, which carries the positions. The report lists, per kind, what was found, imported and not \
+                imported, and why; anything the project holds that is not brought is listed there. Everything is written as \
+                one change, or nothing if the import fails; the next command brings the index up to date.
 
                 Example:
                   triangulate project import ~/exports/interviews.qdpx --prefix nvivo
@@ -44,12 +47,12 @@ struct ProjectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the whole study as a REFI-QDA project (.qdpx).",
             discussion: """
-                Transcripts, codes, coders, codings, memos and participants (as cases with variables). The same study always \
-                exports the same bytes. Case-level codings (a code on a participant as a whole, as in the demo study) are not \
-                exported yet, and a study that has them is refused; the example exports the tutorial study.
+                Transcripts, codes, coders, codings, memos and participants (as cases with variables, and with their \
+                case-level codes as CodeRefs). What REFI-QDA cannot carry (the coder, memo or excerpts of a case-level \
+                coding) is printed as a warning. The same study always exports the same bytes.
 
                 Example:
-                  triangulate project export study.qdpx --study examples/tutorial
+                  triangulate project export study.qdpx
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The .qdpx file to write.") var file: String
