@@ -71,9 +71,13 @@ final class HelpExampleTests: XCTestCase {
             try fileManager.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent(item), to: demo.appendingPathComponent(item))
         }
         let inputs = TestPaths.repositoryRoot.appendingPathComponent("Tests/TriangulateCLITests/ExampleInputs")
-        for item in (try? fileManager.contentsOfDirectory(atPath: inputs.path)) ?? [] {
+        // ExampleInputs/home is the reader's home folder (a pseudonym key belongs outside the
+        // study, as ~/private/names.csv); everything else is copied into the study.
+        for item in (try? fileManager.contentsOfDirectory(atPath: inputs.path)) ?? [] where item != "home" {
             try fileManager.copyItem(at: inputs.appendingPathComponent(item), to: demo.appendingPathComponent(item))
         }
+        let home = work.appendingPathComponent("home")
+        try fileManager.copyItem(at: inputs.appendingPathComponent("home"), to: home)
         // Warm the copy once (index and imported datasets), so each block starts from the same state.
         let warm = try CLI.run(["matrix"], in: demo)
         XCTAssertEqual(warm.status, 0, warm.stderr)
@@ -83,7 +87,7 @@ final class HelpExampleTests: XCTestCase {
             let folder = work.appendingPathComponent("block-\(number)")
             try fileManager.copyItem(at: demo, to: folder)
             let script = "set -e -o pipefail\n" + block.lines.joined(separator: "\n") + "\n"
-            let output = try Self.bash(script, in: folder, path: executable.deletingLastPathComponent().path)
+            let output = try Self.bash(script, in: folder, path: executable.deletingLastPathComponent().path, home: home.path)
             if output.status != 0 {
                 failures.append("""
                     \(block.command) (exit \(output.status)):
@@ -98,7 +102,7 @@ final class HelpExampleTests: XCTestCase {
 
     /// Runs a script with bash, the built executable first on PATH, answers on stdin empty (an
     /// interactive example sees end of input and stops).
-    static func bash(_ script: String, in directory: URL, path: String) throws -> CLI.Output {
+    static func bash(_ script: String, in directory: URL, path: String, home: String) throws -> CLI.Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]
@@ -106,6 +110,7 @@ final class HelpExampleTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["TRIANGULATE_CODER"] = nil
+        environment["HOME"] = home
         process.environment = environment
         // stderr goes to a file, so a chatty command cannot fill a pipe nobody reads.
         let errorFile = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".stderr")

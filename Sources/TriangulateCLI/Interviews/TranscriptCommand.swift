@@ -32,9 +32,9 @@ struct TranscriptCommand: ParsableCommand {
                 ~/.config/triangulate/pseudonyms.csv.
 
                 Examples:
-                  triangulate transcript import ~/interviews/interview-03.docx --participant P03
-                  triangulate transcript import raw/P04.vtt --pseudonymize --key ~/private/names.csv
-                  triangulate transcript import ~/rev/Interview-02.docx --participant P02 --interviewer "Speaker 1"
+                  triangulate transcript import interviews/interview-13.docx --participant P13
+                  triangulate transcript import interviews/P14.vtt --pseudonymize --key ~/private/names.csv
+                  triangulate transcript import interviews/Interview-15.docx --participant P15 --interviewer "Speaker 1"
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
@@ -165,7 +165,7 @@ struct CodebookCommand: ParsableCommand {
                 code keeps its name, description and REFI-QDA guid.
 
                 Example:
-                  triangulate codebook import ~/exports/project.qdpx --as nvivo
+                  triangulate codebook import exports/interviews.qdpx --as nvivo
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The .qdc or .qdpx file.") var file: String

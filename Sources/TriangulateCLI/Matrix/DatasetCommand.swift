@@ -22,9 +22,9 @@ struct DatasetCommand: ParsableCommand {
             until 'dataset refresh NAME' records the change.
 
             Examples:
-              triangulate dataset import hf-2022 data/models.csv --table models
-              triangulate dataset attach peatmoss ../PeaTMOSS.db
-              triangulate dataset query hf-2022 "SELECT has_card, COUNT(*) FROM models GROUP BY has_card"
+              triangulate dataset import hf-models data/models.csv --table models
+              triangulate dataset attach peatmoss data/PeaTMOSS.db
+              triangulate dataset query hf-models "SELECT has_card, COUNT(*) FROM models GROUP BY has_card"
             """,
         subcommands: [Import.self, Add.self, Attach.self, Refresh.self, List.self, Describe.self, Query.self])
 
@@ -49,9 +49,11 @@ struct DatasetCommand: ParsableCommand {
                 ~/.pgpass. See the README, "PostgreSQL datasets".
 
                 Examples:
-                  triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models
-                  triangulate dataset import hf-monthly corpus/datasets/hf/*.csv --table snapshots --add-column snapshot=FILENAME_STEM
-                  triangulate dataset import npm corpus/datasets/npm/top-*.csv --table top --add-column "day=/(\\d{4}-\\d{2}-\\d{2})/"
+                  triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models --replace
+                  triangulate dataset import hf-monthly data/hf/*.csv --table snapshots --add-column snapshot=FILENAME_STEM
+                  triangulate dataset import npm data/npm/top-*.csv --table top --add-column "day=/(\\d{4}-\\d{2}-\\d{2})/"
+
+                Into PostgreSQL (on a server of yours; the roles are set up as the README says):
                   triangulate dataset import hf-2022 corpus/datasets/hf-2022/models.csv --table models --into postgres \\
                     --connection "host=db.example.org dbname=research user=triangulate_reader" \\
                     --load-connection "host=db.example.org dbname=research user=triangulate_loader"
@@ -173,7 +175,7 @@ struct DatasetCommand: ParsableCommand {
                 are loaded again.
 
                 Example:
-                  triangulate dataset add hf-2022 corpus/datasets/hf-2022/authors.csv --table authors
+                  triangulate dataset add hf-2022 data/authors.csv --table authors
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
@@ -230,7 +232,7 @@ struct DatasetCommand: ParsableCommand {
                 Records the database's path and SHA-256 in corpus/datasets/NAME.yaml.
 
                 Example:
-                  triangulate dataset attach peatmoss-ancient ../shared/data/hf/esem2024-ptm-quantify/PeaTMOSS_ANCIENT.db
+                  triangulate dataset attach peatmoss data/PeaTMOSS.db
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
@@ -382,7 +384,7 @@ struct DatasetCommand: ParsableCommand {
                 after the manifest's query_timeout (60 s by default).
 
                 Example:
-                  triangulate dataset query hf-2022 "SELECT has_card, median FROM models" --format csv
+                  triangulate dataset query hf-2022 "SELECT has_card, downloads FROM models LIMIT 5" --format csv
                 """)
 
         @OptionGroup var studyOptions: StudyOptions

@@ -18,7 +18,7 @@ struct PaperCommand: ParsableCommand {
             record has it. Screening stages and criteria come from the 'screening:' section of triangulate.yaml.
 
             Example:
-              triangulate paper import ~/Downloads/scopus.bib --database scopus
+              triangulate paper import exports/scopus.bib --database scopus
               triangulate paper dedupe
               triangulate paper screen --next --reviewer ana
               triangulate paper screen --from asreview-export.csv --reviewer ana --unexplained-exclusion E1

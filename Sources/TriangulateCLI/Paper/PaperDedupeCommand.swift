@@ -16,6 +16,8 @@ extension PaperCommand {
                 records one answer. The other commands use dedupe_threshold from triangulate.yaml (default 0.9).
 
                 Example:
+                  triangulate paper import exports/scopus.bib --database scopus
+                  triangulate paper import exports/ieee.bib --database ieee
                   triangulate paper dedupe --threshold 0.85
                   triangulate paper dedupe --review --reviewer ana
                   triangulate paper dedupe --decide scopus.bib#smith2020 ieee.bib#smith2020a not-duplicate --reviewer ana

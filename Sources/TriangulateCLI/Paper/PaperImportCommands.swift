@@ -23,6 +23,7 @@ extension PaperCommand {
                 database, search and the path it came from, relative to the study.
 
                 Example:
+                  triangulate paper search add --database scopus --query 'TITLE-ABS-KEY(reuse)' --date 2025-09-05 --file corpus/literature/scopus.bib --hits 3
                   triangulate paper import exports/scopus.bib --database scopus --search S1
                   triangulate paper import exports/ieee.csv --mapping ieee --database ieee
                   triangulate paper import exports/wos.tsv --map title="Article Title" --map authors=Authors --map year="Publication Year"
@@ -79,7 +80,7 @@ extension PaperCommand {
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The search log, corpus/literature/searches.yaml: queries, dates and hit counts.",
-            discussion: "Example:\n  triangulate paper search add --database scopus --query 'TITLE-ABS-KEY(\"pre-trained model\" AND reuse)' --date 2025-09-05 --file corpus/literature/scopus.bib",
+            discussion: "Example:\n  triangulate paper search add --database scopus --query 'TITLE-ABS-KEY(\"pre-trained model\" AND reuse)' --date 2025-09-05 --file corpus/literature/scopus.bib --hits 412",
             subcommands: [Add.self, List.self])
 
         struct Add: ParsableCommand {

@@ -76,7 +76,7 @@ extension PaperCommand {
                 --batch records (1 replays ASReview's schedule; 10 is about six times faster).
 
                 Example:
-                  triangulate paper simulate --labels Kitchenham_2010.csv --seed 0 --batch 10
+                  triangulate paper simulate --labels labels.csv --seed 0 --batch 10
                 """)
         @Option(help: ArgumentHelp("The labelled dataset (ASReview CSV).", valueName: "file")) var labels: String
         @Option(help: "Seed of the prior records and of any random order.") var seed: UInt64 = 0

@@ -47,11 +47,12 @@ extension PaperCommand {
                 reads, so screening moves between studies.
 
                 Example:
+                  triangulate paper import exports/scopus.bib --database scopus
                   triangulate paper screen --next --reviewer ana --once
-                  triangulate paper screen scopus.bib#smith2020 --stage title-abstract --exclude E2 --reviewer ana
+                  triangulate paper screen seed-papers.bib#jones2024what --stage full-text --exclude E2 --reviewer ana --note "preprint only?"
                   triangulate paper screen --from asreview-export.csv --reviewer ana --unexplained-exclusion E1
                   triangulate paper screen --from rayyan.csv --format rayyan --partial
-                  triangulate paper screen --from sheet.csv --format sheet --stage-column title-abstract=TA --reason-column Why --reviewer ana
+                  triangulate paper screen --from sheet.csv --format sheet --stage-column title-abstract=TA --reason-column Why --reviewer carla
                   triangulate paper screen --export --output decisions.csv
                 """)
         @OptionGroup var studyOptions: StudyOptions
@@ -188,7 +189,7 @@ extension PaperCommand {
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the final decision on a conflict, in corpus/literature/screening/resolutions.csv.",
-            discussion: "Example:\n  triangulate paper resolve scopus.bib#smith2020 --stage title-abstract --exclude E1 --reviewer carla")
+            discussion: "Example:\n  triangulate paper screen seed-papers.bib#jones2024what --stage full-text --exclude E2 --reviewer ana\n  triangulate paper resolve seed-papers.bib#jones2024what --stage full-text --include --reviewer carla")
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: ArgumentHelp("The record (FILE#KEY).", valueName: "record")) var record: String
         @Option(help: "The stage (default: the first).") var stage: String?

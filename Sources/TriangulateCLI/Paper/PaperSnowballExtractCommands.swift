@@ -13,14 +13,14 @@ extension PaperCommand {
                 Import the records found first (e.g. 'paper import refs-smith.bib --database snowballing'), then link them.
 
                 Example:
-                  triangulate paper snowball add refs-smith.bib#doe2019 --from scopus.bib#smith2020 --direction backward --iteration 1
+                  triangulate paper snowball add seed-papers.bib#jiang2023ptmtorrent --from seed-papers.bib#jones2024what --direction backward --iteration 1
                 """,
             subcommands: [Add.self, List.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Record that RECORD was found from SOURCE.",
-                discussion: "Example:\n  triangulate paper snowball add refs.bib#doe2019 --from scopus.bib#smith2020 --direction forward --iteration 2")
+                discussion: "Example:\n  triangulate paper snowball add seed-papers.bib#jones2024what --from seed-papers.bib#jiang2023empirical --direction forward --iteration 1")
             @OptionGroup var studyOptions: StudyOptions
             @Argument(help: ArgumentHelp("The record found (FILE#KEY).", valueName: "record")) var record: String
             @Option(help: ArgumentHelp("The record it was found from.", valueName: "source")) var from: String
@@ -57,7 +57,7 @@ extension PaperCommand {
                 Answers go to corpus/literature/extraction/<reviewer>.csv.
 
                 Example:
-                  triangulate paper extract scopus.bib#smith2020 --reviewer ana method=survey participants=120
+                  triangulate paper extract seed-papers.bib#jiang2023empirical --reviewer ana method=interviews participants=12
                   triangulate paper extract export --output extraction.csv
                 """,
             subcommands: [Record.self, Export.self], defaultSubcommand: Record.self)
@@ -65,7 +65,7 @@ extension PaperCommand {
         struct Record: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Set a reviewer's answers for a record (field=value; an empty value clears it).",
-                discussion: "Example:\n  triangulate paper extract record scopus.bib#smith2020 --reviewer ana method=survey")
+                discussion: "Example:\n  triangulate paper extract record seed-papers.bib#jiang2023empirical --reviewer ana replication=yes")
             @OptionGroup var studyOptions: StudyOptions
             @Argument(help: ArgumentHelp("The record (FILE#KEY).", valueName: "record")) var record: String
             @Option(help: "The reviewer.") var reviewer: String

@@ -26,8 +26,8 @@ struct ProjectCommand: ParsableCommand {
                 one change, or nothing if the import fails; the next command brings the index up to date.
 
                 Example:
-                  triangulate project import ~/exports/interviews.qdpx --prefix nvivo
-                  triangulate project import ~/QualCoder/study.qda/data.qda --format json
+                  triangulate project import exports/interviews.qdpx --prefix nvivo
+                  triangulate project import exports/study.qda/data.qda --format json
                 """)
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The .qdpx, .qde or QualCoder .qda file.") var file: String
