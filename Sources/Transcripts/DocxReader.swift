@@ -100,6 +100,10 @@ public struct DocxReader: Sendable {
     }
 
     private static func parse(_ xml: Data, with delegate: XMLCollector, member: String, file: String) throws {
+        if let invalid = XMLInput.firstInvalidUTF8(xml) {
+            throw TranscriptError.unreadableDocument(
+                file: file, reason: "expected UTF-8 XML in \(member), found \(invalid.description.replacingOccurrences(of: " at line", with: " at its line"))")
+        }
         let parser = XMLParser(data: xml)
         parser.delegate = delegate
         // On Linux, parse() may return true after an error, so the delegate's record decides.
