@@ -24,7 +24,7 @@ public func runFuzzer(
 /// else an error). Bytes it refuses are still parsed, as a lossy UTF-8 decoding, so a harness
 /// never stops at the decoder.
 public func decodedText(_ data: Data, path: String) -> String {
-    (try? TextEncoding.decode(data, path: path, encoding: .automatic)) ?? String(decoding: data, as: UTF8.self)
+    (try? TextFile.decode(data, path: path, encoding: .automatic)) ?? String(decoding: data, as: UTF8.self)
 }
 
 /// A scratch folder of this process: readers that take a file get the input written there.
