@@ -17,6 +17,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "triangulate", targets: ["triangulate"]),
+        // For the libFuzzer harnesses in Fuzz/ (a separate package that depends on this one by path).
+        .library(name: "TriangulateParsers", targets: [
+            "Core", "YAMLSupport", "Literature", "Transcripts", "Datasets", "Interchange", "Qualitative", "Claims", "Project",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

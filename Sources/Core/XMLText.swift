@@ -1,3 +1,5 @@
+import Foundation
+
 /// Escaping for XML and HTML text: the one escaper of every writer of SVG, HTML and REFI-QDA XML.
 public enum XMLText {
     /// Text safe in element content and in double- or single-quoted attribute values. Control
@@ -25,5 +27,50 @@ public enum XMLText {
             }
         }
         return out
+    }
+}
+
+/// Foundation's XMLParser on Linux traps (an illegal instruction, not an error) on an element or
+/// attribute name that is not valid UTF-8 (`<Pro\u{FF}ject/>`, found by fuzzing). Every reader
+/// of XML therefore checks its bytes first and refuses the part with a located error.
+public enum XMLInput {
+    /// Where the first byte that is not UTF-8 is, or nil when the bytes are UTF-8 (after an
+    /// optional byte-order mark) or UTF-16 with a byte-order mark (which libxml2 converts itself).
+    public struct InvalidByte: Equatable, Sendable {
+        public var byte: UInt8
+        public var line: Int
+        public var column: Int
+        public var offset: Int
+
+        /// "the byte 0xFF at line 1, column 5 (byte offset 4)"
+        public var description: String {
+            "the byte 0x\(String(byte, radix: 16, uppercase: true)) at line \(line), column \(column) (byte offset \(offset))"
+        }
+    }
+
+    public static func firstInvalidUTF8(_ data: Data) -> InvalidByte? {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if String(validating: bytes[index...], as: UTF8.self) != nil { return nil }
+        var line = 1, column = 1
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: length = 0
+            }
+            let end = index + length
+            if length == 0 || end > bytes.count || String(validating: bytes[index..<end], as: UTF8.self) == nil {
+                return InvalidByte(byte: lead, line: line, column: column, offset: index)
+            }
+            if lead == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+            index = end
+        }
+        return nil
     }
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Writes Fuzz/RESULTS.md (to stdout) from Fuzz/work/runs.tsv, the runs Fuzz/run made."""
+import csv, sys, collections
+
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+order = ["bibtex", "ris", "wos", "csv", "json", "captions", "docx", "qde", "qdpx", "yaml"]
+parsers = {
+    "bibtex": "Literature BibTeXParser + BibTeXWriter",
+    "ris": "Literature RISParser",
+    "wos": "Literature WebOfScienceParser",
+    "csv": "Core CSVText, Literature CSVImporter, Datasets DataFileReader (.csv)",
+    "json": "Transcripts JSONTranscriptReader, Datasets DataFileReader (.json)",
+    "captions": "Transcripts CaptionReader (WebVTT, SubRip, .sbv)",
+    "docx": "Transcripts DocxReader via Core ZipArchive",
+    "qde": "Interchange REFIProjectReader.parse (project.qde)",
+    "qdpx": "Interchange REFIProjectReader.read (.qdpx archive)",
+    "yaml": "YAMLSupport, Claim, Codebook, DatasetManifest, SearchLog, StudySettings",
+}
+def number(value, kind=float):
+    try: return kind(value)
+    except (TypeError, ValueError): return kind(0)
+
+totals = collections.OrderedDict()
+for row in rows:
+    t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, execs=0, new=0, crashes=[], cov_start=None, cov_end=0, units=None, rss=0))
+    t["runs"] += 1
+    t["wall"] += number(row["wall_s"]); t["cpu"] += number(row["cpu_s"])
+    t["execs"] += number(row["executions"], int); t["new"] += number(row["new_units"], int)
+    if t["cov_start"] is None and row["cov_start"]: t["cov_start"] = number(row["cov_start"], int)
+    t["cov_end"] = max(t["cov_end"], number(row["cov_end"], int))
+    if row["corpus_units"]: t["units"] = row["corpus_units"]
+    t["rss"] = max(t["rss"], number(row["peak_rss_mb"], int))
+    if row["exit"] != "0": t["crashes"].append(row["artifact"] if row["artifact"] != "-" else "exit %s" % row["exit"])
+
+print("# Fuzzing results\n")
+print("Written by `Fuzz/run` from `Fuzz/work/runs.tsv` (%d runs, %s to %s UTC). Wall seconds are libFuzzer's" % (
+    len(rows), rows[0]["started"] if rows else "-", rows[-1]["started"] if rows else "-"))
+print("time; CPU seconds are the process's user + system time: the fuzzers ran at `nice -n 19` on a")
+print("shared 2-core machine, so CPU seconds are the honest measure of work done. Coverage is")
+print("libFuzzer's `cov` (instrumented edges reached, library code included) at the first run's start")
+print("and the best seen at any run's end; new units are inputs added to the work corpus.\n")
+print("| target | parsers | runs | wall s | CPU s | executions | exec/CPU s | crashes | cov start → end | new units | corpus | peak RSS MB |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+for target in sorted(totals, key=lambda t: order.index(t) if t in order else 99):
+    t = totals[target]
+    rate = t["execs"] / t["cpu"] if t["cpu"] > 0 else 0
+    print("| %s | %s | %d | %.0f | %.0f | %d | %.0f | %d | %s → %d | %d | %s | %d |" % (
+        target, parsers.get(target, ""), t["runs"], t["wall"], t["cpu"], t["execs"], rate, len(t["crashes"]),
+        t["cov_start"] if t["cov_start"] is not None else "?", t["cov_end"], t["new"], t["units"] or "?", t["rss"]))
+all_wall = sum(t["wall"] for t in totals.values()); all_cpu = sum(t["cpu"] for t in totals.values())
+print("\nIn all: %.0f wall seconds (%.2f h), %.0f CPU seconds (%.2f h), %d executions." % (
+    all_wall, all_wall / 3600, all_cpu, all_cpu / 3600, sum(t["execs"] for t in totals.values())))
+crashes = [(target, c) for target, t in totals.items() for c in t["crashes"]]
+print("\n## Crashes\n")
+if crashes:
+    for target, c in crashes: print("- %s: `%s`" % (target, c))
+else:
+    print("None in these runs.")

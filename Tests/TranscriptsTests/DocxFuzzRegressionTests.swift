@@ -1,0 +1,24 @@
+import Foundation
+import TestSupport
+import Transcripts
+import XCTest
+import ZIPFoundation
+
+/// Inputs Fuzz/ found that crashed a reader; each must now be a located error.
+final class DocxFuzzRegressionTests: XCTestCase {
+    /// FuzzDocx, minimised: word/document.xml of `<\xFF\xFF\xFFn`. Foundation's XMLParser trapped
+    /// (illegal instruction) on an element name that is not UTF-8.
+    func testNonUTF8ElementNameIsALocatedError() throws {
+        let folder = try TestPaths.temporaryDirectory(for: self)
+        let url = folder.appendingPathComponent("P01.docx")
+        let archive = try Archive(url: url, accessMode: .create)
+        let xml = Data([0x3C, 0xFF, 0xFF, 0xFF, 0x6E])
+        try archive.addEntry(with: "word/document.xml", type: .file, uncompressedSize: Int64(xml.count), compressionMethod: .none) { position, size in
+            xml.subdata(in: Int(position)..<Int(position) + size)
+        }
+        XCTAssertThrowsError(try DocxReader(interviewerNames: ["Interviewer"]).read(url, displayPath: "P01.docx")) { error in
+            XCTAssertEqual(String(describing: error),
+                           "P01.docx: cannot read the Word document: expected UTF-8 XML in word/document.xml, found the byte 0xFF at its line 1, column 2 (byte offset 1)")
+        }
+    }
+}
