@@ -22,8 +22,9 @@ def number(value, kind=float):
 
 totals = collections.OrderedDict()
 for row in rows:
-    t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, execs=0, new=0, crashes=[], cov_start=None, cov_end=0, units=None, rss=0))
+    t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, unmeasured=0, execs=0, new=0, crashes=[], cov_start=None, cov_end=0, units=None, rss=0))
     t["runs"] += 1
+    if row["cpu_s"] == "": t["unmeasured"] += 1
     t["wall"] += number(row["wall_s"]); t["cpu"] += number(row["cpu_s"])
     t["execs"] += number(row["executions"], int); t["new"] += number(row["new_units"], int)
     if t["cov_start"] is None and row["cov_start"]: t["cov_start"] = number(row["cov_start"], int)
@@ -43,16 +44,24 @@ print("| target | parsers | runs | wall s | CPU s | executions | exec/CPU s | cr
 print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
 for target in sorted(totals, key=lambda t: order.index(t) if t in order else 99):
     t = totals[target]
-    rate = t["execs"] / t["cpu"] if t["cpu"] > 0 else 0
-    print("| %s | %s | %d | %.0f | %.0f | %d | %.0f | %d | %s → %d | %d | %s | %d |" % (
-        target, parsers.get(target, ""), t["runs"], t["wall"], t["cpu"], t["execs"], rate, len(t["crashes"]),
+    rate = "%.0f" % (t["execs"] / t["cpu"]) if t["cpu"] > 0 and not t["unmeasured"] else "?"
+    cpu = "%.0f" % t["cpu"] + (" + %d run(s) unmeasured" % t["unmeasured"] if t["unmeasured"] else "")
+    print("| %s | %s | %d | %.0f | %s | %d | %s | %d | %s → %d | %d | %s | %d |" % (
+        target, parsers.get(target, ""), t["runs"], t["wall"], cpu, t["execs"], rate, len(t["crashes"]),
         t["cov_start"] if t["cov_start"] is not None else "?", t["cov_end"], t["new"], t["units"] or "?", t["rss"]))
 all_wall = sum(t["wall"] for t in totals.values()); all_cpu = sum(t["cpu"] for t in totals.values())
 print("\nIn all: %.0f wall seconds (%.2f h), %.0f CPU seconds (%.2f h), %d executions." % (
     all_wall, all_wall / 3600, all_cpu, all_cpu / 3600, sum(t["execs"] for t in totals.values())))
+recovered = [row for row in rows if row["artifact"].startswith("- (recovered")]
+if recovered:
+    print("\n%d run(s) (%s) were made by an earlier Fuzz/run whose bookkeeping failed after each run; their" % (
+        len(recovered), ", ".join(row["target"] for row in recovered)))
+    print("figures are libFuzzer's own final stats from their logs, wall seconds its 'Done ... in N seconds', and CPU")
+    print("seconds, where given, sampled from /proc every 3 s (a lower bound); blank where not sampled.")
 crashes = [(target, c) for target, t in totals.items() for c in t["crashes"]]
 print("\n## Crashes\n")
 if crashes:
     for target, c in crashes: print("- %s: `%s`" % (target, c))
+    print("\nWhat each was and how it was fixed: README.md, Findings. (Fuzz/work/ is not committed.)")
 else:
     print("None in these runs.")
