@@ -12,6 +12,8 @@
 ///   apply unchanged and equal the ones a table of single characters would give.
 public enum AgreementUnit: String, Sendable, CaseIterable {
     case turn, character
+    /// A participant as a whole, for case-level codes (``CaseAgreementUnits``).
+    case participant
 }
 
 /// One anchored coding as the agreement needs it: where it lies now, its code and its coder.
@@ -251,7 +253,8 @@ public struct AgreementUnits: Sendable {
             for (number, length) in transcriptTurns {
                 let here = relevant[Place(transcript: transcript, turn: number)] ?? []
                 switch unit {
-                case .turn:
+                case .turn, .participant:
+                    // Participant units are CaseAgreementUnits'; asked here, a turn is the unit.
                     var row = absent
                     for span in here { row[span.coder] = true }
                     body(transcript, number, 0, length, row)

@@ -40,6 +40,31 @@ final class AgreementReportTests: XCTestCase {
         XCTAssertThrowsError(try AgreementReport.compute(index: index, coders: ["ana", "zoe"], unit: .turn, code: nil))
     }
 
+    func testParticipantUnitsCompareCaseLevelCodes() throws {
+        let fixture = try StudyFixture(self)
+        // ana coded turns (P01: popularity, trust; P02: popularity); ben coded participants as a
+        // whole: P01 popularity, P02 trust, P03 popularity.
+        try fixture.write("corpus/codings/ben.jsonl", """
+            {"kind":"case","participant":"P01","code":"selection/popularity","coder":"ben"}
+            {"kind":"case","participant":"P02","code":"trust","coder":"ben"}
+            {"kind":"case","participant":"P03","code":"selection/popularity","coder":"ben"}
+            """)
+        let (index, _) = try StudyIndex.open(try fixture.study)
+        let report = try AgreementReport.compute(index: index, coders: nil, unit: .participant, code: nil)
+        // P03 was assessed by ben only, so the units are P01 and P02.
+        let popularity = try XCTUnwrap(report.rows.first { $0.code == "selection/popularity" })
+        XCTAssertEqual(popularity.units, 2)
+        XCTAssertEqual(popularity.percent ?? .nan, 0.5, accuracy: 1e-12)
+        let trust = try XCTUnwrap(report.rows.first { $0.code == "trust" })
+        XCTAssertEqual(trust.percent ?? .nan, 0, accuracy: 1e-12)
+        let expected = RatingTable(coders: ["ana", "ben"], ratings: [["present", "absent"], ["absent", "present"]])
+        XCTAssertEqual(trust.alpha ?? .nan, try Agreement.krippendorffAlpha(expected).value, accuracy: 1e-12)
+        XCTAssertEqual(report.disagreements.map { "\($0.code) \($0.disagreement.transcript)" }.sorted(),
+                       ["selection P02", "selection/popularity P02", "trust P01", "trust P02"])
+        XCTAssertTrue(report.table.title?.contains("unit: participant") ?? false)
+        XCTAssertEqual(report.disagreementTable.rows.first?[1].text, "P02")
+    }
+
     func testCharacterUnitsCountCharacters() throws {
         let fixture = try StudyFixture(self)
         try fixture.write("corpus/codings/ben.jsonl", #"{"transcript":"P01","turn":2,"start":11,"end":26,"quote":"downloads first","code":"selection/popularity","coder":"ben"}"#)

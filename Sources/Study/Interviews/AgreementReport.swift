@@ -42,7 +42,11 @@ public struct AgreementReport {
             PlacedCoding(transcript: $0.transcript, turn: $0.anchorTurn ?? $0.turn, start: $0.anchorStart, end: $0.anchorEnd, code: $0.code, coder: $0.coder)
         }
         let allTurns = try index.participantTurns().map { CodedTurn(transcript: $0.transcript, turn: $0.number, length: $0.length) }
-        let allCoders = try index.coders()
+        var allCoders = try index.coders()
+        if unit == .participant {
+            // Coders who coded participants as a whole count too.
+            allCoders = Array(Set(allCoders).union(try index.caseCodings(coder: nil).map(\.coder))).sorted()
+        }
         let codes = try index.codeIDs()
         let keep = { (transcript: String) in participants?.contains(transcript) ?? true }
         let codings = allCodings.filter { keep($0.transcript) }
@@ -55,8 +59,11 @@ public struct AgreementReport {
             throw StudyError.invalid("agreement needs at least two coders with codings; found \(coders.isEmpty ? "none" : coders.joined(separator: ", "))", at: nil)
         }
         if let code, !codes.contains(code) { throw StudyError.unknown(kind: "code", name: code, known: codes) }
-        let units = AgreementUnits(codings: codings, turns: turns, coders: coders)
         let selected = code.map { selected in codes.filter { Code.covers(selected, $0) } } ?? codes
+        if unit == .participant {
+            return try participantReport(index: index, coders: coders, codes: codes, selected: selected, participants: participants)
+        }
+        let units = AgreementUnits(codings: codings, turns: turns, coders: coders)
         var report = AgreementReport(coders: coders, unit: unit, rows: [], disagreements: [])
         var pooled: [[String?]: Int] = [:]
         // "overall" pools the leaf codes only: a parent's decisions are its children's again, and
@@ -70,6 +77,30 @@ public struct AgreementReport {
             report.disagreements += units.disagreements(for: id, unit: unit).map { (id, $0) }
         }
         report.rows.append(Self.row("overall", Self.table(coders: coders, pooled)))
+        return report
+    }
+
+    /// Agreement about participants (case-level codes): is code C among the codes coder X gave
+    /// participant P, anywhere: as a case-level coding or on a turn of P's transcript? A coder
+    /// who gave P no code at all has not assessed P and is missing there, not "absent"; only
+    /// participants assessed by two coders or more are units (``CaseAgreementUnits``).
+    static func participantReport(index: StudyIndex, coders: [String], codes: [String], selected: [String],
+                                  participants: Set<String>?) throws -> AgreementReport {
+        let (evidence, _) = try CodingAnalysis(index: index, participants: participants).evidence(coder: nil)
+        let units = CaseAgreementUnits(evidence: evidence, coders: coders, countTextCodings: true)
+        var report = AgreementReport(coders: coders, unit: .participant, rows: [], disagreements: [])
+        var pooled: [[String?]: Int] = [:]
+        let leaves = Set(selected.filter { id in !codes.contains { $0 != id && Code.covers(id, $0) } })
+        for id in selected {
+            let ratings = units.ratings(for: id)
+            let compressed = Self.compress(ratings, weights: Array(repeating: 1, count: ratings.count))
+            if leaves.contains(id) { for (vector, weight) in compressed { pooled[vector, default: 0] += weight } }
+            report.rows.append(Self.row(id, Self.table(coders: units.coders, compressed)))
+            report.disagreements += units.disagreements(for: id).map {
+                (id, Disagreement(transcript: $0.participant, turn: 0, start: nil, end: nil, applied: $0.applied, notApplied: $0.notApplied))
+            }
+        }
+        report.rows.append(Self.row("overall", Self.table(coders: units.coders, pooled)))
         return report
     }
 
@@ -126,7 +157,7 @@ public struct AgreementReport {
                        Column(key: "ac1", header: "Gwet's AC1", alignment: .right)]
         if coders.count == 2 { columns.append(Column(key: "pabak", header: "PABAK", alignment: .right)) }
         var table = ReportTable(
-            title: "Inter-coder agreement (\(coders.joined(separator: ", ")); unit: \(unit == .turn ? "participant turn" : "character of a participant turn"))",
+            title: "Inter-coder agreement (\(coders.joined(separator: ", ")); unit: \(Self.unitName(unit)))",
             columns: columns)
         for row in rows {
             var cells = [Cell(row.code), .integer(row.units), row.percent.map { .number($0, digits: 3) } ?? .empty,
@@ -137,11 +168,13 @@ public struct AgreementReport {
         let methods = [rows.last?.kappa, rows.last?.alphaResult].compactMap { $0 }.compactMap { result in
             result.intervalMethod.map { "\(result.measure): \($0)" }
         }
-        let unitName = unit == .turn ? "participant turn" : "character of a participant turn"
+        let unitName = Self.unitName(unit)
         let robust = coders.count == 2 ? " and PABAK stay" : " stays"
         let rated = coders.count == 2 ? "both coders" : "every coder"
         var notes: [String] = [
-            "Each \(unitName) is one unit, rated present or absent for each code by each coder; transcripts count when at least two of the coders coded them, and a coder who coded nothing in a transcript is missing there. 'overall' pools the units of the leaf codes only, so a sub-code's decisions are not counted again under its parent.",
+            unit == .participant
+                ? "Each participant is one unit, rated present or absent for each code by each coder: present when the coder gave them the code or a sub-code as a case-level coding or on a turn of their transcript; participants count when at least two of the coders gave them any code, and a coder who gave a participant none is missing there. 'overall' pools the units of the leaf codes only."
+                : "Each \(unitName) is one unit, rated present or absent for each code by each coder; transcripts count when at least two of the coders coded them, and a coder who coded nothing in a transcript is missing there. 'overall' pools the units of the leaf codes only, so a sub-code's decisions are not counted again under its parent.",
             "Agreement: share of units where all coders who rated the unit agree. \(kappaName) uses units rated by \(rated); Krippendorff's alpha (nominal) allows missing ratings; Gwet's AC1\(robust) meaningful for a rare code, where kappa can be 0 although the coders agree on nearly every unit.",
         ]
         if !methods.isEmpty { notes.append("Intervals: " + methods.joined(separator: "; ") + ". Methods and references: docs/statistics.md.") }
@@ -156,6 +189,14 @@ public struct AgreementReport {
         return table
     }
 
+    static func unitName(_ unit: AgreementUnit) -> String {
+        switch unit {
+        case .turn: return "participant turn"
+        case .character: return "character of a participant turn"
+        case .participant: return "participant (a code given to them as a case or on a turn of their transcript)"
+        }
+    }
+
     /// The units on which coders differ, for discussion.
     public var disagreementTable: ReportTable {
         var table = ReportTable(
@@ -163,7 +204,8 @@ public struct AgreementReport {
             columns: [Column(key: "code", header: "Code"), Column(key: "place", header: "Place"),
                       Column(key: "applied", header: "Applied by"), Column(key: "not_applied", header: "Not by")])
         for (code, item) in disagreements {
-            let place = item.start.map { "\(item.transcript)#\(item.turn):\($0)-\(item.end!)" } ?? "\(item.transcript)#\(item.turn)"
+            let place = unit == .participant ? item.transcript
+                : item.start.map { "\(item.transcript)#\(item.turn):\($0)-\(item.end!)" } ?? "\(item.transcript)#\(item.turn)"
             table.rows.append([Cell(code), Cell(place), Cell(item.applied.joined(separator: ", ")), Cell(item.notApplied.joined(separator: ", "))])
         }
         return table

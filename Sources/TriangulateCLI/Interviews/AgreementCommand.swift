@@ -16,7 +16,8 @@ struct AgreementCommand: ParsableCommand {
             Percent agreement, Cohen's kappa (two coders) or Fleiss' kappa (three or more) and Krippendorff's alpha \
             (nominal, missing ratings allowed). The unit is declared: each participant turn (--unit turn, the default) \
             or each character of a participant turn (--unit character), rated present or absent for each code by each \
-            coder. Kappa and alpha come with standard errors and 95% intervals; Gwet's AC1 (and PABAK for two coders) \
+            coder; or each participant as a whole (--unit participant, for case-level codes: did the coder give this \
+            participant this code, as a case or on a turn of their transcript; a coder who gave them no code is missing). Kappa and alpha come with standard errors and 95% intervals; Gwet's AC1 (and PABAK for two coders) \
             stays meaningful for rare codes; with three or more coders the notes give Cohen's kappa for every pair. \
             'overall' pools the leaf codes. Every method and its reference: docs/statistics.md.
 
@@ -24,6 +25,7 @@ struct AgreementCommand: ParsableCommand {
               triangulate agreement --study examples/tutorial
               triangulate agreement --coder ana --coder ben --unit character --code selection --study examples/tutorial
               triangulate agreement --disagreements --format csv --study examples/tutorial
+              triangulate agreement --unit participant --study examples/tutorial
             """)
 
     @OptionGroup var studyOptions: StudyOptions
