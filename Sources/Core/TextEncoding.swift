@@ -120,6 +120,18 @@ enum TextDecoder {
     /// Walks the bytes as UTF-8 and names the line, column and byte offset of the first invalid
     /// sequence, with the encoding the bytes suggest.
     private static func invalidUTF8(in bytes: [UInt8], from start: Int, path: String, suggestEncoding: Bool) -> FileError {
+        guard let invalid = firstInvalidUTF8(in: bytes, from: start) else {
+            return FileError.cannotRead(path: path, reason: "expected UTF-8 text")
+        }
+        var reason = "expected UTF-8 text, found the byte 0x\(String(invalid.byte, radix: 16, uppercase: true))"
+        if suggestEncoding { reason += " at byte offset \(invalid.offset); \(suggestion(for: bytes))" }
+        return FileError.cannotRead(path: "\(path):\(invalid.line):\(invalid.column)", reason: reason)
+    }
+
+    /// The first byte from `start` that does not begin a valid UTF-8 sequence, with its line,
+    /// column (in characters) and byte offset; nil when all is valid. The one UTF-8 walker for
+    /// text files and XML parts alike.
+    static func firstInvalidUTF8(in bytes: [UInt8], from start: Int) -> (byte: UInt8, line: Int, column: Int, offset: Int)? {
         var line = 1, column = 1, index = start
         while index < bytes.count {
             let lead = bytes[index]
@@ -133,14 +145,12 @@ enum TextDecoder {
             }
             let end = index + length
             if length == 0 || end > bytes.count || String(validating: bytes[index..<end], as: UTF8.self) == nil {
-                var reason = "expected UTF-8 text, found the byte 0x\(String(lead, radix: 16, uppercase: true))"
-                if suggestEncoding { reason += " at byte offset \(index); \(suggestion(for: bytes))" }
-                return FileError.cannotRead(path: "\(path):\(line):\(column)", reason: reason)
+                return (lead, line, column, index)
             }
             if lead == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
             index = end
         }
-        return FileError.cannotRead(path: path, reason: "expected UTF-8 text")
+        return nil
     }
 
     /// What to try instead: UTF-16 without its byte-order mark shows as NUL bytes between ASCII

@@ -51,26 +51,10 @@ public enum XMLInput {
     public static func firstInvalidUTF8(_ data: Data) -> InvalidByte? {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
-        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if String(validating: bytes[index...], as: UTF8.self) != nil { return nil }
-        var line = 1, column = 1
-        while index < bytes.count {
-            let lead = bytes[index]
-            let length: Int
-            switch lead {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: length = 0
-            }
-            let end = index + length
-            if length == 0 || end > bytes.count || String(validating: bytes[index..<end], as: UTF8.self) == nil {
-                return InvalidByte(byte: lead, line: line, column: column, offset: index)
-            }
-            if lead == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
-            index = end
+        return TextDecoder.firstInvalidUTF8(in: bytes, from: index).map {
+            InvalidByte(byte: $0.byte, line: $0.line, column: $0.column, offset: $0.offset)
         }
-        return nil
     }
 }

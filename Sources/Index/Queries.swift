@@ -174,8 +174,8 @@ extension StudyIndex {
     public func overlappingSpans() throws -> [OverlappingSpans] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.*, b.line AS other_line FROM coding a CROSS
-                JOIN coding b INDEXED BY coding_by_place ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
+                SELECT a.*, b.line AS other_line FROM coding a INDEXED BY coding_span_by_place CROSS
+                JOIN coding b INDEXED BY coding_span_by_place ON a.source = b.source AND a.line < b.line AND a.transcript = b.transcript
                     AND a.anchor_turn = b.anchor_turn AND a.code = b.code
                     AND a.anchor_start IS NOT NULL AND b.anchor_start IS NOT NULL
                     AND a.anchor_start < b.anchor_end AND b.anchor_start < a.anchor_end
@@ -250,7 +250,8 @@ extension StudyIndex {
                 claims: try ClaimRecord.fetchCount(db),
                 metrics: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(metrics), 0) FROM claim") ?? 0,
                 codingsByCoder: try Row.fetchAll(db, sql: """
-                    SELECT coder, COUNT(*) AS n FROM (SELECT coder FROM coding UNION ALL SELECT coder FROM case_coding)
+                    SELECT coder, SUM(n) AS n FROM (SELECT coder, COUNT(*) AS n FROM coding GROUP BY coder
+                                                    UNION ALL SELECT coder, COUNT(*) FROM case_coding GROUP BY coder)
                     GROUP BY coder ORDER BY coder
                     """)
                     .map { ($0["coder"], $0["n"]) })
