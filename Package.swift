@@ -81,7 +81,9 @@ let package = Package(
             "Core", "YAMLSupport", "TestSupport", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "TriangulateCLITests", dependencies: ["TriangulateCLI", "TestSupport"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "Project", "Index", "TriangulateCLI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "StudyTests", dependencies: [
+            "Study", "Project", "Index", "TriangulateCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "TranscriptsTests", dependencies: [
             "Transcripts", "Core", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -188,6 +188,20 @@ enum IndexSchema {
                 CREATE INDEX coding_span_by_place ON coding(transcript, anchor_turn, code) WHERE anchor_start IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v12") { db in
+            // The literature review's exports as parsed (records and problems, in a compact byte
+            // form) and its deduplication, so review commands neither parse every export nor
+            // deduplicate again when nothing changed. Literature files are read afresh.
+            try db.execute(sql: """
+                CREATE TABLE review_export (
+                    source TEXT PRIMARY KEY REFERENCES source(path) ON DELETE CASCADE,
+                    records BLOB NOT NULL,
+                    warnings BLOB NOT NULL
+                );
+                CREATE TABLE review_dedupe (fingerprint TEXT PRIMARY KEY, result BLOB NOT NULL);
+                DELETE FROM source WHERE kind = 'literature';
+                """)
+        }
         return migrator
     }
 }

@@ -267,13 +267,7 @@ public final class StudyIndex: Sendable {
                                                    coding.fingerprint?.jsonText])
                 }
             case .literature:
-                let result = try LiteratureReader.read(file.url, displayPath: file.path)
-                for warning in result.warnings { try problem(warning, severity: warning.severity == .note ? .note : .warning) }
-                let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO paper(key, source, line, type, title, authors, year, doi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                for record in result.records {
-                    try insert.execute(arguments: [record.key, file.path, record.location.line ?? 0, record.type, record.title,
-                                                   record.authors.joined(separator: "; "), record.year, record.doi])
-                }
+                try Self.indexExport(file.url, path: file.path, into: db) { error, severity in try problem(error, severity: severity) }
             case .claim:
                 let claim = try Claim.read(file.url, displayPath: file.path)
                 if let other = try String.fetchOne(db, sql: "SELECT source FROM claim WHERE id = ?", arguments: [claim.id]) {

@@ -76,6 +76,21 @@ public enum ReviewImportFile: DecisionFile {
     }
 }
 
+/// One export of the review as parsed: its records (keys made unique within the file, ids
+/// `NAME#KEY`) and its problems as the review reports them (`corpus/literature/NAME:LINE: …`).
+public struct ReviewExport: Sendable, Equatable {
+    /// The file's name in `corpus/literature/`.
+    public var name: String
+    public var records: [BibliographicRecord]
+    public var warnings: [String]
+
+    public init(name: String, records: [BibliographicRecord], warnings: [String]) {
+        self.name = name
+        self.records = records
+        self.warnings = warnings
+    }
+}
+
 /// Everything the review's files say, read at once: records, searches, duplicates, screening.
 public struct ReviewState: Sendable {
     public let layout: ReviewLayout
@@ -98,22 +113,19 @@ public struct ReviewState: Sendable {
 
     /// Reads the review. Bad export entries are warnings; a broken decision file is an error
     /// with its file, line and column.
+    /// - Parameters:
+    ///   - exports: the exports as already parsed (the study's index keeps them); nil reads the files.
+    ///   - deduplicate: finds the duplicate groups of the records under the decisions (the index
+    ///     keeps the last result); nil runs the deduplicator.
     public static func load(_ layout: ReviewLayout, criteria configured: ScreeningCriteria?, dedupeThreshold: Double,
-                            relativePath: @escaping @Sendable (URL) -> String) throws -> ReviewState {
-        var records: [BibliographicRecord] = []
-        var warnings: [String] = []
-        for name in exportFiles(in: layout.folder) {
-            do {
-                let result = try LiteratureReader.read(layout.folder.appendingPathComponent(name), displayPath: name)
-                warnings += result.warnings.map(Self.describe)
-                records += BibliographicRecord.withUniqueKeys(result.records)
-            } catch let error as LiteratureError {
-                warnings.append(describe(error))
-            }
-        }
+                            relativePath: @escaping @Sendable (URL) -> String, exports given: [ReviewExport]? = nil,
+                            deduplicate: (([BibliographicRecord], [DedupeDecision]) throws -> DedupeResult)? = nil) throws -> ReviewState {
+        let exports = try given ?? readExports(in: layout.folder)
+        let records = exports.flatMap(\.records)
+        let warnings = exports.flatMap(\.warnings)
         let criteria = try configured ?? ScreeningCriteria(include: [], exclude: [])
         let decisions = try DedupeDecisionFile.read(layout.dedupe, displayPath: relativePath(layout.dedupe))
-        let dedupe = Deduplicator(threshold: dedupeThreshold).run(records, decisions: decisions)
+        let dedupe = try deduplicate?(records, decisions) ?? Deduplicator(threshold: dedupeThreshold).run(records, decisions: decisions)
         var screening: [ScreeningDecision] = []
         for reviewer in reviewers(in: layout.screening) {
             let url = layout.screeningFile(for: reviewer)
@@ -131,6 +143,19 @@ public struct ReviewState: Sendable {
             byID: Dictionary(records.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first }), keptFor: keptFor)
     }
 
+    /// Parses every export of `folder`, in file-name order.
+    public static func readExports(in folder: URL) throws -> [ReviewExport] {
+        try exportFiles(in: folder).map { name in
+            do {
+                let result = try LiteratureReader.read(folder.appendingPathComponent(name), displayPath: name)
+                return ReviewExport(name: name, records: BibliographicRecord.withUniqueKeys(result.records),
+                                    warnings: result.warnings.map(Self.describe))
+            } catch let error as LiteratureError {
+                return ReviewExport(name: name, records: [], warnings: [describe(error)])
+            }
+        }
+    }
+
     /// The export files of `folder`, sorted.
     static func exportFiles(in folder: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -144,7 +169,7 @@ public struct ReviewState: Sendable {
     }
 
     /// An export problem with its path from the study root.
-    static func describe(_ error: LiteratureError) -> String {
+    public static func describe(_ error: LiteratureError) -> String {
         guard var location = error.location else { return error.message }
         if !location.file.contains("/") { location.file = "corpus/literature/" + location.file }
         return "\(location): \(error.message)"

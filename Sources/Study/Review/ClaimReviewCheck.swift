@@ -37,7 +37,7 @@ extension StudyIndex {
         if let stored = try reviewStatuses(fingerprint: fingerprint, keys: keys) {
             return try stored.mapValues { try decoder.decode(PaperReviewStatus.self, from: Data($0.utf8)) }
         }
-        var statuses = try ReviewState.load(study).statusesByKey()
+        var statuses = try ReviewState.load(study, index: self).statusesByKey()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try storeReviewStatuses(try statuses.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }, fingerprint: fingerprint)
