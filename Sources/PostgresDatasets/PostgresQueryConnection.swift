@@ -24,21 +24,29 @@ import Foundation
 ///    and, when the server does not answer within a few seconds, drops the connection.
 ///
 /// Rows come through the cursor in batches of ``batchSize`` (`FETCH FORWARD`), so the client holds
-/// one batch at a time whatever the result's size.
+/// one batch at a time whatever the result's size. As on SQLite, a query that hands its caller
+/// more than ``maxRows`` rows (the manifest's `max_rows`) is stopped with an error.
 public final class PostgresQueryConnection: DatasetConnection {
     public let dataset: String
     public let schema: String
     /// The time limit for each query, in seconds.
     public let timeout: TimeInterval
+    /// The most rows a query may hand to its caller.
+    public let maxRows: Int
     let session: PostgresSession
 
     /// Rows per FETCH: large enough that round trips do not dominate, small enough to stay flat.
     static let batchSize = 4096
 
-    init(dataset: String, connection: ConnectionString, schema: String, timeout: TimeInterval, checksRole: Bool = true) throws {
+    init(dataset: String, connection: ConnectionString, schema: String, timeout: TimeInterval,
+         maxRows: Int = QueryLimits.defaultMaxRows, checksRole: Bool = true) throws {
         guard timeout > 0, timeout.isFinite else {
             throw PostgresDatasetError.invalidManifest(SourceLocation(file: dataset), "expected query_timeout as a positive number of seconds, found \(timeout)")
         }
+        guard maxRows > 0 else {
+            throw PostgresDatasetError.invalidManifest(SourceLocation(file: dataset), "expected max_rows of at least 1, found \(maxRows)")
+        }
+        self.maxRows = maxRows
         self.dataset = dataset
         self.schema = schema
         self.timeout = timeout
@@ -88,6 +96,7 @@ public final class PostgresQueryConnection: DatasetConnection {
             try session.execute("DECLARE triangulate_metric NO SCROLL CURSOR FOR " + sql, parameters: [], deadline: deadline)
             var announced = false
             var buffer: [DataValue] = []
+            var handed = 0
             while true {
                 if Date() >= deadline { throw PostgresTimeout() }
                 let batch = try session.execute("FETCH FORWARD \(Self.batchSize) FROM triangulate_metric", parameters: [],
@@ -100,6 +109,8 @@ public final class PostgresQueryConnection: DatasetConnection {
                     announced = true
                 }
                 for row in 0..<batch.rowCount {
+                    guard handed < maxRows else { throw PostgresDatasetError.tooManyRows(dataset: dataset, limit: maxRows) }
+                    handed += 1
                     for column in 0..<count {
                         buffer[column] = batch.isNull(row, column) ? .null
                             : PostgresValues.value(batch.bytes(row, column), type: types[column])
