@@ -16,8 +16,11 @@ import Foundation
 ///    data-modifying `WITH`.
 /// 3. **The transaction.** Every query runs in its own `BEGIN READ ONLY` transaction (the
 ///    session's `default_transaction_read_only` is on as well), with `SET LOCAL` limits:
-///    `statement_timeout` and `lock_timeout` from `query_timeout`, and `search_path` the dataset's
-///    schema. It always ends with `ROLLBACK`, so even a setting changed through `set_config` does
+///    `statement_timeout` and `lock_timeout` from `query_timeout`, `search_path` the dataset's
+///    schema, and `synchronize_seqscans` off: a scan then starts at the table's first block rather
+///    than joining another query's scan midway, so a query without ORDER BY hands over a table
+///    loaded by Triangulate in the order of its files, as SQLite does (tests that list groups in
+///    the order the rows show them, or sum in row order, then agree to the last digit). It always ends with `ROLLBACK`, so even a setting changed through `set_config` does
 ///    not outlive it.
 /// 4. **The clock.** Besides the server's limit the client enforces the whole query's time
 ///    (all its FETCHes and the consumer between them): at the deadline it cancels the statement
@@ -166,6 +169,7 @@ public final class PostgresQueryConnection: DatasetConnection {
                 BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ;
                 SET LOCAL statement_timeout = \(milliseconds); SET LOCAL lock_timeout = \(milliseconds);
                 SET LOCAL idle_in_transaction_session_timeout = \(idle);
+                SET LOCAL synchronize_seqscans = off;
                 SET LOCAL search_path = \(quoted(schema))
                 """, deadline: deadline)
             defer { _ = try? session.execute("ROLLBACK", deadline: Date().addingTimeInterval(5)) }

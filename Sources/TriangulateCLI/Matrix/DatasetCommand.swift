@@ -316,7 +316,9 @@ struct DatasetCommand: ParsableCommand {
             }
             let dataset = PostgresDataset(manifest: manifest, studyRoot: study.root)
             let changes = try dataset.changedFiles()
-            if changes.isEmpty, (try? dataset.open().close()) != nil {
+            // Opening checks, under the reading role, that the server holds what the manifest records.
+            if changes.isEmpty, let connection = try? dataset.open() {
+                try? connection.close()
                 Terminal.line("\(name): the manifest already records every input as it is, and the server holds them.")
                 return
             }
