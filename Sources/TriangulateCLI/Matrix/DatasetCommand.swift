@@ -267,8 +267,10 @@ struct DatasetCommand: ParsableCommand {
                 changed again, in one transaction, with --load-connection, the role that loads them, then records \
                 the new SHA-256.
 
-                Examples:
+                Example:
                   triangulate dataset refresh hf-2022
+
+                For a dataset on PostgreSQL (on a server of yours; the roles are set up as the README says):
                   triangulate dataset refresh hf-2022 --load-connection "host=db.example.org dbname=research user=triangulate_loader"
                 """)
 
