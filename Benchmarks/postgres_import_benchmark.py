@@ -12,7 +12,10 @@ stays small), then times the import at a tenth of the rows and at all of them, i
 SQLite database and into PostgreSQL, printing the wall-clock time and the peak resident memory of
 the triangulate process (its VmHWM, Linux): memory must not grow with the rows. For comparison it
 times psql's `\\copy` of the same file into a table declared with the same types (no checks, no
-type inference, no SHA-256). Drops the schema and the role at the end; asserts nothing.
+type inference, no SHA-256). CPU time is reported beside wall time: the client's user + system
+time (wait4), and, when the server runs on this machine and its postmaster's /proc entry is
+readable, the server's (its processes' time, the backends that ended included, through the
+postmaster's cutime/cstime). Drops the schema and the role at the end; asserts nothing.
 """
 
 import argparse
@@ -43,30 +46,75 @@ def write_csv(path, rows):
         index += 1
 
 
-def run_measured(command, cwd=None):
-    """Runs a command; returns (seconds, peak RSS in MB) of that program alone.
+def run_measured(command, cwd=None, server=None):
+    """Runs a command; returns (wall seconds, CPU seconds, peak RSS in MB, server CPU seconds or
+    None) of that program alone.
 
-    The peak is the kernel's high-water mark (VmHWM) of the process, read from /proc while it runs:
-    it starts at exec, whereas ru_maxrss of a forked child also counts this Python process's pages
-    from before the exec (the generated DataFrame), which would hide the program's own figure.
+    The CPU time is the child's user + system time from wait4. The peak is the kernel's
+    high-water mark (VmHWM) of the process, read from /proc while it runs: it starts at exec,
+    whereas ru_maxrss of a forked child also counts this Python process's pages from before the
+    exec (the generated DataFrame), which would hide the program's own figure.
     """
+    server_before = server.cpu() if server else None
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
     peak_kb = 0
     status_path = f"/proc/{process.pid}/status"
-    while process.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
         try:
-            with open(status_path) as status:
-                for line in status:
+            with open(status_path) as handle:
+                for line in handle:
                     if line.startswith("VmHWM:"):
                         peak_kb = max(peak_kb, int(line.split()[1]))
         except (FileNotFoundError, ProcessLookupError):
             pass
         time.sleep(0.05)
     seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"{command[0]} failed with status {process.returncode}")
-    return seconds, peak_kb / 1024
+    server_seconds = server.cpu() - server_before if server_before is not None else None
+    return seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024, server_seconds
+
+
+class ServerCPU:
+    """The CPU time of a PostgreSQL server on this machine: its postmaster's own time, its
+    children's (the backends, the writer, …) and the time of the children it has reaped."""
+
+    def __init__(self, psql, connection):
+        self.postmaster = None
+        try:
+            directory = subprocess.run([psql, connection, "-Atc", "SHOW data_directory"], check=True, capture_output=True,
+                                       text=True).stdout.strip()
+            with open(os.path.join(directory, "postmaster.pid")) as handle:
+                self.postmaster = int(handle.readline())
+            self.cpu()
+        except (OSError, ValueError, subprocess.CalledProcessError):
+            self.postmaster = None
+
+    @staticmethod
+    def _fields(pid):
+        with open(f"/proc/{pid}/stat") as handle:
+            text = handle.read()
+        return text[text.rindex(")") + 2:].split()
+
+    def cpu(self):
+        fields = self._fields(self.postmaster)
+        # After the command: state ppid … utime(14) stime(15) cutime(16) cstime(17), 1-based from pid.
+        ticks = sum(int(fields[index]) for index in (11, 12, 13, 14))
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                child = self._fields(entry)
+            except (OSError, ValueError):
+                continue
+            if int(child[1]) == self.postmaster:
+                ticks += int(child[11]) + int(child[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -95,6 +143,10 @@ def main():
         study = os.path.join(work, "study")
         subprocess.run([binary, "init", study], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sizes = sorted({max(1, args.rows // 10), args.rows})
+        server = ServerCPU(psql, args.connection)
+        if server.postmaster is None:
+            server = None
+            print("(the server's CPU time is not measured: its postmaster is not readable here)")
         try:
             sql(f"DROP ROLE IF EXISTS {reader}")
             sql(f"CREATE ROLE {reader} LOGIN NOINHERIT PASSWORD '{reader_password}'")
@@ -103,20 +155,24 @@ def main():
                 data = os.path.join(study, f"models_{rows}.csv")
                 write_csv(data, rows)
                 megabytes = os.path.getsize(data) / 1e6
-                local_seconds, local_peak = run_measured([binary, "dataset", "import", f"local{rows}", os.path.basename(data),
-                                                          "--table", "models"], cwd=study)
+                local = run_measured([binary, "dataset", "import", f"local{rows}", os.path.basename(data), "--table", "models"], cwd=study)
                 shutil.rmtree(os.path.join(study, ".triangulate", "datasets"), ignore_errors=True)
                 sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
-                seconds, peak = run_measured([binary, "dataset", "import", f"bench{rows}", os.path.basename(data),
-                                              "--table", "models", "--into", "postgres", "--connection", reading,
-                                              "--load-connection", args.connection, "--schema", args.schema], cwd=study)
+                remote = run_measured([binary, "dataset", "import", f"bench{rows}", os.path.basename(data),
+                                       "--table", "models", "--into", "postgres", "--connection", reading,
+                                       "--load-connection", args.connection, "--schema", args.schema], cwd=study, server=server)
                 sql(TYPED_TABLE.format(schema=args.schema))
-                start = time.perf_counter()
-                sql(f"\\copy {args.schema}.copied FROM '{data}' CSV HEADER")
-                copy_seconds = time.perf_counter() - start
-                print(f"{rows:>11,} rows ({megabytes:,.0f} MB): SQLite {local_seconds:6.1f} s, peak RSS {local_peak:6.1f} MB; "
-                      f"PostgreSQL {seconds:6.1f} s, peak RSS {peak:6.1f} MB; "
-                      f"psql \\copy {copy_seconds:6.1f} s ({seconds / copy_seconds:.2f}x)", flush=True)
+                copy = run_measured([psql, args.connection, "-v", "ON_ERROR_STOP=1", "-qc",
+                                     f"\\copy {args.schema}.copied FROM '{data}' CSV HEADER"], server=server)
+
+                def server_text(figure):
+                    return f", server {figure[3]:6.1f} s CPU" if figure[3] is not None else ""
+
+                print(f"{rows:>11,} rows ({megabytes:,.0f} MB):\n"
+                      f"  SQLite      {local[0]:6.1f} s wall {local[1]:6.1f} s CPU, peak RSS {local[2]:6.1f} MB\n"
+                      f"  PostgreSQL  {remote[0]:6.1f} s wall {remote[1]:6.1f} s CPU, peak RSS {remote[2]:6.1f} MB{server_text(remote)}\n"
+                      f"  psql \\copy  {copy[0]:6.1f} s wall {copy[1]:6.1f} s CPU, peak RSS {copy[2]:6.1f} MB{server_text(copy)}"
+                      f" (PostgreSQL import / \\copy: {remote[0] / copy[0]:.2f}x wall)", flush=True)
                 os.remove(data)
         finally:
             sql(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")

@@ -16,15 +16,58 @@ public struct PostgresDataset: Sendable {
     /// Opens the dataset for metric queries under the manifest's connection; see
     /// ``PostgresQueryConnection`` for the guarantees. Checks that the role only reads, that the
     /// schema exists, and that every file the manifest lists was loaded with the SHA-256 it
-    /// records. The time limit is the argument, else the manifest's `query_timeout`, else 60 s.
+    /// records. The time limit is the argument, else the manifest's `query_timeout`, else 60 s;
+    /// the row limit the manifest's `max_rows`, else ``QueryLimits/defaultMaxRows``.
     public func open(timeout: TimeInterval? = nil) throws -> PostgresQueryConnection {
         let connection = try PostgresQueryConnection(dataset: manifest.name, connection: manifest.connection, schema: manifest.schema,
-                                                     timeout: timeout ?? manifest.queryTimeout ?? 60)
+                                                     timeout: timeout ?? manifest.queryTimeout ?? 60,
+                                                     maxRows: manifest.maxRows ?? QueryLimits.defaultMaxRows)
         do { try checkLoaded(connection) } catch {
             try? connection.close()
             throw error
         }
         return connection
+    }
+
+    /// A file of the manifest whose content here is not what the manifest records.
+    public struct FileChange: Sendable, Equatable {
+        public var path: String
+        public var table: String
+        /// The SHA-256 the manifest records (the version the server holds), nil when it records none.
+        public var recorded: String?
+        public var actual: String
+    }
+
+    /// The manifest's files that are on this machine with other content than the manifest records,
+    /// in manifest order; a file not here is no news (the server holds it). Hashes are cached as
+    /// for SQLite datasets, so an unchanged gigabyte file is not read again.
+    public func changedFiles() throws -> [FileChange] {
+        try manifest.files.compactMap { file in
+            let url = file.path.hasPrefix("/") ? URL(fileURLWithPath: file.path) : studyRoot.appendingPathComponent(file.path)
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            let actual = try DataFileReader.sha256(of: file, studyRoot: studyRoot)
+            return actual == file.sha256 ? nil : FileChange(path: file.path, table: file.table, recorded: file.sha256, actual: actual)
+        }
+    }
+
+    /// What a command that reads the dataset says about files changed here, one line each (for
+    /// stderr): metric queries use the tables on the server, loaded from the recorded versions,
+    /// until `dataset refresh` loads and records the change. With `frozen` a changed file is
+    /// refused, as for a dataset on this machine.
+    public func changeNotices(frozen: Bool) throws -> [String] {
+        let changes: [FileChange]
+        do { changes = try changedFiles() } catch where !frozen {
+            return ["dataset '\(manifest.name)': cannot check its files here (\(error)); results use the tables on the server"]
+        }
+        if frozen, let change = changes.first {
+            throw DatasetError.inputChanged(path: change.path, recorded: change.recorded, actual: change.actual)
+        }
+        return changes.map { change in
+            let what = change.recorded.map { "changed since its manifest recorded it (SHA-256 \($0.prefix(12))… now \(change.actual.prefix(12))…)" }
+                ?? "has no SHA-256 in the manifest"
+            return "dataset '\(manifest.name)': \(change.path) \(what); results use table '\(change.table)' as the server holds it. "
+                + "Review the change, then load and record it with 'triangulate dataset refresh \(manifest.name) --load-connection CONNINFO'"
+        }
     }
 
     private func checkLoaded(_ connection: PostgresQueryConnection) throws {

@@ -21,6 +21,8 @@ public enum PostgresDatasetError: LocatedError, Equatable {
     case queryRefused(dataset: String, reason: String)
     /// A query ran past its time limit and was cancelled.
     case queryTimedOut(dataset: String, seconds: Double)
+    /// A metric query returned more rows than the manifest's `max_rows` allows.
+    case tooManyRows(dataset: String, limit: Int)
     /// The server went away while a command was running.
     case connectionLost(dataset: String, reason: String)
     /// The server's tables were loaded from other files than the manifest records.
@@ -49,7 +51,8 @@ public enum PostgresDatasetError: LocatedError, Equatable {
                 + "check 'schema:' in the manifest and the grants (GRANT USAGE ON SCHEMA)"
         case .missingTable(let dataset, let schema, let reason, let known):
             let list = known.isEmpty ? "it has none" : "it has \(known.joined(separator: ", "))"
-            return "dataset '\(dataset)': \(reason) in schema '\(schema)' (\(list))"
+            return "dataset '\(dataset)': \(reason) in schema '\(schema)' (\(list)); "
+                + "check the query's table names and that the tables were loaded ('triangulate dataset import \(dataset) FILE… --into postgres')"
         case .unsafeRole(let dataset, let role, let reason):
             return "dataset '\(dataset)': the role '\(role)' \(reason); metric queries run only under a role "
                 + "granted nothing but SELECT (see the README, \"PostgreSQL datasets\")"
@@ -63,6 +66,9 @@ public enum PostgresDatasetError: LocatedError, Equatable {
             let text = seconds == seconds.rounded() && seconds < 1e15 ? String(Int(seconds)) : String(seconds)
             return "dataset '\(dataset)': the query ran longer than \(text) s and was cancelled; "
                 + "simplify it or raise query_timeout in the dataset manifest"
+        case .tooManyRows(let dataset, let limit):
+            return "dataset '\(dataset)': the query returned more than \(limit) rows, the most a metric may take in; aggregate in SQL, "
+                + "or raise max_rows in the dataset manifest"
         case .connectionLost(let dataset, let reason):
             return "dataset '\(dataset)': the connection to PostgreSQL was lost (\(reason)); "
                 + "nothing was changed; check the server and run the command again"

@@ -10,6 +10,7 @@ import Yams
 /// connection: host=db.example.org dbname=research user=triangulate_reader
 /// schema: hf2022
 /// query_timeout: 60
+/// max_rows: 25000000           # optional: the most rows a metric query may hand over
 /// files:                       # what `dataset import … --into postgres` loaded, with hashes
 ///   - path: corpus/datasets/hf-2022/models.csv
 ///     table: models
@@ -26,16 +27,20 @@ public struct PostgresManifest: Equatable, Sendable {
     public var connection: ConnectionString
     public var schema: String
     public var queryTimeout: Double?
+    /// The most rows a metric query may hand to its test (`max_rows`; default
+    /// ``QueryLimits/defaultMaxRows``), as for a dataset on this machine.
+    public var maxRows: Int?
     public var files: [DatasetManifest.DataFile]
 
     public init(name: String, description: String? = nil, source: String? = nil, connection: ConnectionString,
-                schema: String, queryTimeout: Double? = nil, files: [DatasetManifest.DataFile] = []) {
+                schema: String, queryTimeout: Double? = nil, maxRows: Int? = nil, files: [DatasetManifest.DataFile] = []) {
         self.name = name
         self.description = description
         self.source = source
         self.connection = connection
         self.schema = schema
         self.queryTimeout = queryTimeout
+        self.maxRows = maxRows
         self.files = files
     }
 
@@ -79,6 +84,7 @@ public struct PostgresManifest: Equatable, Sendable {
             let text = queryTimeout == queryTimeout.rounded() && abs(queryTimeout) < 1e15 ? String(Int(queryTimeout)) : String(queryTimeout)
             pairs.append(("query_timeout", Node(text, Tag(.float))))
         }
+        if let maxRows { pairs.append(("max_rows", Node(String(maxRows), Tag(.int)))) }
         if !files.isEmpty {
             pairs.append(("files", Node(files.map { file in
                 var entry: [(Node, Node)] = [("path", Node(file.path)), ("table", Node(file.table))]
@@ -127,12 +133,13 @@ public struct PostgresManifest: Equatable, Sendable {
         func manifest(_ root: Node) throws -> PostgresManifest {
             var name: String?, description: String?, source: String?, connection: ConnectionString?, schema: String?
             var timeout: Double?
+            var maxRows: Int?
             var files: [DatasetManifest.DataFile] = []
             if case .mapping(let mapping) = root,
                let secret = mapping.first(where: { ["password", "sslpassword", "pgpassword"].contains($0.key.string?.lowercased() ?? "") }) {
                 throw fail(secret.key, ConnectionStringError.embedsPassword(secret.key.string ?? "password").description)
             }
-            for (key, value) in try entries(root, allowed: ["name", "description", "source", "connection", "schema", "query_timeout", "files"],
+            for (key, value) in try entries(root, allowed: ["name", "description", "source", "connection", "schema", "query_timeout", "max_rows", "files"],
                                             what: "a PostgreSQL dataset manifest") {
                 switch key {
                 case "name":
@@ -154,6 +161,11 @@ public struct PostgresManifest: Equatable, Sendable {
                         throw fail(value, "expected query_timeout as a positive number of seconds (at most 2147483), found '\(value.string ?? "")'")
                     }
                     timeout = seconds
+                case "max_rows":
+                    guard let rows = Int(try text(value, key)), rows > 0 else {
+                        throw fail(value, "expected max_rows as a whole number of at least 1, found '\(value.string ?? "")'")
+                    }
+                    maxRows = rows
                 case "files":
                     guard case .sequence(let sequence) = value else { throw fail(value, "expected 'files' as a list") }
                     files = try sequence.map(file)
@@ -168,7 +180,7 @@ public struct PostgresManifest: Equatable, Sendable {
                 throw PostgresDatasetError.invalidManifest(SourceLocation(file: path), "expected each file once in a manifest, found '\(file.path)' again")
             }
             return PostgresManifest(name: name, description: description, source: source, connection: connection, schema: schema,
-                                    queryTimeout: timeout, files: files)
+                                    queryTimeout: timeout, maxRows: maxRows, files: files)
         }
 
         func file(_ node: Node) throws -> DatasetManifest.DataFile {

@@ -16,29 +16,40 @@ import Foundation
 ///    data-modifying `WITH`.
 /// 3. **The transaction.** Every query runs in its own `BEGIN READ ONLY` transaction (the
 ///    session's `default_transaction_read_only` is on as well), with `SET LOCAL` limits:
-///    `statement_timeout` and `lock_timeout` from `query_timeout`, and `search_path` the dataset's
-///    schema. It always ends with `ROLLBACK`, so even a setting changed through `set_config` does
+///    `statement_timeout` and `lock_timeout` from `query_timeout`, `search_path` the dataset's
+///    schema, and `synchronize_seqscans` off: a scan then starts at the table's first block rather
+///    than joining another query's scan midway, so a query without ORDER BY hands over a table
+///    loaded by Triangulate in the order of its files, as SQLite does (tests that list groups in
+///    the order the rows show them, or sum in row order, then agree to the last digit). It always ends with `ROLLBACK`, so even a setting changed through `set_config` does
 ///    not outlive it.
 /// 4. **The clock.** Besides the server's limit the client enforces the whole query's time
 ///    (all its FETCHes and the consumer between them): at the deadline it cancels the statement
 ///    and, when the server does not answer within a few seconds, drops the connection.
 ///
 /// Rows come through the cursor in batches of ``batchSize`` (`FETCH FORWARD`), so the client holds
-/// one batch at a time whatever the result's size.
+/// one batch at a time whatever the result's size. As on SQLite, a query that hands its caller
+/// more than ``maxRows`` rows (the manifest's `max_rows`) is stopped with an error.
 public final class PostgresQueryConnection: DatasetConnection {
     public let dataset: String
     public let schema: String
     /// The time limit for each query, in seconds.
     public let timeout: TimeInterval
+    /// The most rows a query may hand to its caller.
+    public let maxRows: Int
     let session: PostgresSession
 
     /// Rows per FETCH: large enough that round trips do not dominate, small enough to stay flat.
     static let batchSize = 4096
 
-    init(dataset: String, connection: ConnectionString, schema: String, timeout: TimeInterval, checksRole: Bool = true) throws {
+    init(dataset: String, connection: ConnectionString, schema: String, timeout: TimeInterval,
+         maxRows: Int = QueryLimits.defaultMaxRows, checksRole: Bool = true) throws {
         guard timeout > 0, timeout.isFinite else {
             throw PostgresDatasetError.invalidManifest(SourceLocation(file: dataset), "expected query_timeout as a positive number of seconds, found \(timeout)")
         }
+        guard maxRows > 0 else {
+            throw PostgresDatasetError.invalidManifest(SourceLocation(file: dataset), "expected max_rows of at least 1, found \(maxRows)")
+        }
+        self.maxRows = maxRows
         self.dataset = dataset
         self.schema = schema
         self.timeout = timeout
@@ -88,6 +99,7 @@ public final class PostgresQueryConnection: DatasetConnection {
             try session.execute("DECLARE triangulate_metric NO SCROLL CURSOR FOR " + sql, parameters: [], deadline: deadline)
             var announced = false
             var buffer: [DataValue] = []
+            var handed = 0
             while true {
                 if Date() >= deadline { throw PostgresTimeout() }
                 let batch = try session.execute("FETCH FORWARD \(Self.batchSize) FROM triangulate_metric", parameters: [],
@@ -100,6 +112,8 @@ public final class PostgresQueryConnection: DatasetConnection {
                     announced = true
                 }
                 for row in 0..<batch.rowCount {
+                    guard handed < maxRows else { throw PostgresDatasetError.tooManyRows(dataset: dataset, limit: maxRows) }
+                    handed += 1
                     for column in 0..<count {
                         buffer[column] = batch.isNull(row, column) ? .null
                             : PostgresValues.value(batch.bytes(row, column), type: types[column])
@@ -155,6 +169,7 @@ public final class PostgresQueryConnection: DatasetConnection {
                 BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ;
                 SET LOCAL statement_timeout = \(milliseconds); SET LOCAL lock_timeout = \(milliseconds);
                 SET LOCAL idle_in_transaction_session_timeout = \(idle);
+                SET LOCAL synchronize_seqscans = off;
                 SET LOCAL search_path = \(quoted(schema))
                 """, deadline: deadline)
             defer { _ = try? session.execute("ROLLBACK", deadline: Date().addingTimeInterval(5)) }

@@ -37,6 +37,7 @@ final class ConnectionStringTests: XCTestCase {
             connection: host=db.example.org dbname=research user=reader
             schema: hf2022
             query_timeout: 30
+            max_rows: 1000000
             files:
             - path: corpus/datasets/hf-2022/models.csv
               table: models
@@ -47,6 +48,7 @@ final class ConnectionStringTests: XCTestCase {
         let manifest = try PostgresManifest.parse(text, displayPath: "corpus/datasets/hf-pg.yaml")
         XCTAssertEqual(manifest.schema, "hf2022")
         XCTAssertEqual(manifest.queryTimeout, 30)
+        XCTAssertEqual(manifest.maxRows, 1_000_000)
         XCTAssertEqual(manifest.files.first?.rows, 74970)
         XCTAssertEqual(manifest.yamlText(), text)
         XCTAssertTrue(PostgresManifest.namesServer(text))
@@ -63,6 +65,9 @@ final class ConnectionStringTests: XCTestCase {
         }
         XCTAssertThrowsError(try PostgresManifest.parse("name: x\nconnection: host=db\nschema: s\nquery_timeout: 1e300\n", displayPath: "m.yaml")) { error in
             XCTAssertTrue(String(describing: error).hasPrefix("m.yaml:4:16: expected query_timeout"), "\(error)")
+        }
+        XCTAssertThrowsError(try PostgresManifest.parse("name: x\nconnection: host=db\nschema: s\nmax_rows: 0\n", displayPath: "m.yaml")) { error in
+            XCTAssertEqual(String(describing: error), "m.yaml:4:11: expected max_rows as a whole number of at least 1, found '0'")
         }
     }
 

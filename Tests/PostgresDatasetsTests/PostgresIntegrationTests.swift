@@ -241,6 +241,78 @@ final class PostgresIntegrationTests: XCTestCase {
         wait(for: [terminated], timeout: 20)
     }
 
+    /// The server goes away while rows stream through the cursor (between FETCHes, the metric's
+    /// consumer still busy): a clear error naming the dataset, not a hang.
+    func testALostConnectionWhileRowsStreamIsAClearError() throws {
+        let server = try PostgresTestServer(for: self)
+        let connection = try PostgresDataset(manifest: try server.manifest(timeout: 60), studyRoot: server.directory).open()
+        let pid = connection.backendPID
+        var rows = 0
+        let started = Date()
+        XCTAssertThrowsError(try connection.stream("SELECT n, md5(n::text) FROM generate_series(1, 50000000) AS n", columns: { _ in }, row: { _ in
+            rows += 1
+            if rows == 10_000 { try server.run("SELECT pg_terminate_backend(\(pid))") }
+        })) { error in
+            guard case PostgresDatasetError.connectionLost(let dataset, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(dataset, "demo")
+            XCTAssertTrue(String(describing: error).contains("check the server and run the command again"), "\(error)")
+        }
+        XCTAssertGreaterThanOrEqual(rows, 10_000)
+        XCTAssertLessThan(rows, 50_000_000)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+    }
+
+    /// A host that accepts the TCP connection but never answers (a stalled server or a firewall
+    /// that swallows packets): the default connect timeout ends the wait, with a clear error.
+    func testAServerThatNeverAnswersTimesOut() throws {
+        let server = try PostgresTestServer(for: self)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        XCTAssertGreaterThanOrEqual(listener, 0)
+        defer { Glibc.close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        XCTAssertTrue(bound)
+        XCTAssertEqual(listen(listener, 4), 0)
+        let port = UInt16(bigEndian: address.sin_port)
+        let silent = try PostgresManifest(name: "stalled", connection: ConnectionString("host=127.0.0.1 port=\(port) user=x dbname=x"), schema: "s")
+        let started = Date()
+        XCTAssertThrowsError(try PostgresDataset(manifest: silent, studyRoot: server.directory).open()) { error in
+            guard case PostgresDatasetError.cannotConnect(let dataset, let target, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(dataset, "stalled")
+            XCTAssertEqual(target, "x@127.0.0.1:\(port)/x")
+            XCTAssertTrue(String(describing: error).contains("check that the server runs"), "\(error)")
+        }
+        let waited = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(waited, Double(ConnectionString.defaultConnectTimeout) - 1)
+        XCTAssertLessThan(waited, Double(ConnectionString.defaultConnectTimeout) + 10)
+    }
+
+    /// `max_rows` stops a metric query that hands over more rows, naming the dataset and the limit.
+    func testMaxRowsStopsAQueryThatHandsOverMoreRows() throws {
+        let server = try PostgresTestServer(for: self)
+        var manifest = try server.manifest()
+        manifest.maxRows = 5000
+        let connection = try PostgresDataset(manifest: manifest, studyRoot: server.directory).open()
+        XCTAssertEqual(connection.maxRows, 5000)
+        var rows = 0
+        XCTAssertThrowsError(try connection.stream("SELECT n FROM generate_series(1, 100000) AS n", columns: { _ in }, row: { _ in rows += 1 })) { error in
+            XCTAssertEqual(error as? PostgresDatasetError, .tooManyRows(dataset: "demo", limit: 5000))
+            XCTAssertEqual(String(describing: error), "dataset 'demo': the query returned more than 5000 rows, the most a metric may take in; "
+                           + "aggregate in SQL, or raise max_rows in the dataset manifest")
+        }
+        XCTAssertEqual(rows, 5000)
+        XCTAssertEqual(try connection.query("SELECT n FROM generate_series(1, 5000) AS n").rows.count, 5000)
+        XCTAssertEqual(try connection.query("SELECT n FROM generate_series(1, 100000) AS n", maxRows: 10).rows.count, 10)
+        let unlimited = try PostgresDataset(manifest: try server.manifest(), studyRoot: server.directory).open()
+        XCTAssertEqual(unlimited.maxRows, QueryLimits.defaultMaxRows)
+    }
+
     func testWrongPasswordMissingSchemaMissingTableAndNoServer() throws {
         let server = try PostgresTestServer(for: self)
         var wrong = try server.manifest()

@@ -246,4 +246,104 @@ final class PostgresStudyTests: XCTestCase {
         XCTAssertNotEqual(try oid("toy"), loaded, "a changed file is loaded again")
         XCTAssertTrue(changed.stdout.contains("Loaded 41 rows into \(server.schema).toy"), changed.stdout)
     }
+
+    /// `dataset refresh` on a PostgreSQL dataset: reads warn about a changed file and use the
+    /// server's table (refused with --frozen), the manifest is left as it is, and refresh loads the
+    /// changed table again with a warning and records the new SHA-256.
+    func testRefreshLoadsAChangedFileAgainAndRecordsIt() throws {
+        let server = try PostgresTestServer(for: self)
+        let fixture = try StudyFixture(self)
+        let manifest = "corpus/datasets/toy.yaml"
+        let imported = try CLI.run(try importArguments("toy", ["corpus/datasets/toy/toy.csv"], table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let refresh = ["dataset", "refresh", "toy", "--load-connection", server.admin.text]
+        let current = try CLI.run(refresh, in: fixture.root)
+        XCTAssertEqual(current.status, 0, current.stderr)
+        XCTAssertTrue(current.stdout.contains("toy: the manifest already records every input as it is"), current.stdout)
+        let noLoader = try CLI.run(["dataset", "refresh", "toy"], in: fixture.root)
+        XCTAssertNotEqual(noLoader.status, 0)
+        XCTAssertTrue(noLoader.stderr.contains("dataset 'toy' is on PostgreSQL: pass --load-connection"), noLoader.stderr)
+
+        let recorded = try fixture.read(manifest)
+        let oldSHA256 = try ContentHash.sha256(fileAt: fixture.root.appendingPathComponent("corpus/datasets/toy/toy.csv"))
+        XCTAssertTrue(recorded.contains("sha256: \(oldSHA256)") && recorded.contains("rows: 40"), recorded)
+        try fixture.write("corpus/datasets/toy/toy.csv", try fixture.read("corpus/datasets/toy/toy.csv") + "40,80,1\n")
+        let count = ["dataset", "query", "toy", "SELECT COUNT(*) AS n FROM toy", "--format", "csv"]
+        let stale = try CLI.run(count, in: fixture.root)
+        XCTAssertEqual(stale.status, 0, stale.stderr)
+        XCTAssertEqual(stale.stdout, "n\r\n40\r\n", "the server's table, loaded from the recorded file")
+        XCTAssertTrue(stale.stderr.contains("dataset 'toy': corpus/datasets/toy/toy.csv changed since its manifest recorded it")
+                      && stale.stderr.contains("dataset refresh toy --load-connection"), stale.stderr)
+        let matrix = try CLI.run(["matrix"], in: fixture.root)
+        XCTAssertEqual(matrix.status, 0, matrix.stderr)
+        XCTAssertTrue(matrix.stderr.contains("toy.csv changed since its manifest recorded it"), matrix.stderr)
+        let frozen = try CLI.run(count + ["--frozen"], in: fixture.root)
+        XCTAssertEqual(frozen.status, 1)
+        XCTAssertTrue(frozen.stderr.contains("frozen mode uses only recorded data"), frozen.stderr)
+        XCTAssertEqual(try fixture.read(manifest), recorded, "reading never writes the manifest")
+
+        let refreshed = try CLI.run(refresh, in: fixture.root)
+        XCTAssertEqual(refreshed.status, 0, refreshed.stderr)
+        XCTAssertTrue(refreshed.stderr.contains("dataset 'toy': corpus/datasets/toy/toy.csv changed (SHA-256 ")
+                      && refreshed.stderr.contains("loading table 'toy' again into schema '\(server.schema)'"), refreshed.stderr)
+        let sha256 = try ContentHash.sha256(fileAt: fixture.root.appendingPathComponent("corpus/datasets/toy/toy.csv"))
+        XCTAssertTrue(refreshed.stdout.contains("→ \(sha256.prefix(12))… (41 rows) loaded into \(server.schema).toy and recorded in \(manifest)"),
+                      refreshed.stdout)
+        let written = try fixture.read(manifest)
+        XCTAssertEqual(written, recorded.replacingOccurrences(of: oldSHA256, with: sha256).replacingOccurrences(of: "rows: 40", with: "rows: 41"),
+                       "only the hash and the rows change")
+        let fresh = try CLI.run(count + ["--frozen"], in: fixture.root)
+        XCTAssertEqual(fresh.stdout, "n\r\n41\r\n", fresh.stderr)
+        XCTAssertFalse(fresh.stderr.contains("changed"), fresh.stderr)
+    }
+
+    /// `max_rows` caps the rows a metric takes in from the server, as on SQLite; the limit
+    /// survives moving the dataset with `import --replace`.
+    func testMaxRowsCapsWhatAMetricTakesIn() throws {
+        let server = try PostgresTestServer(for: self)
+        let fixture = try StudyFixture(self)
+        let manifest = "corpus/datasets/toy.yaml"
+        try fixture.write(manifest, try fixture.read(manifest) + "max_rows: 10\n")
+        let local = try CLI.run(["dataset", "query", "toy", "SELECT * FROM toy", "--limit", "0"], in: fixture.root)
+        XCTAssertEqual(local.status, 1)
+        let imported = try CLI.run(try importArguments("toy", ["corpus/datasets/toy/toy.csv"], table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let moved = try fixture.read(manifest)
+        XCTAssertTrue(moved.contains("max_rows: 10") && moved.contains("connection: "), moved)
+
+        let all = try CLI.run(["dataset", "query", "toy", "SELECT * FROM toy", "--limit", "0"], in: fixture.root)
+        XCTAssertEqual(all.status, 1)
+        XCTAssertTrue(all.stderr.contains("dataset 'toy': the query returned more than 10 rows, the most a metric may take in")
+                      && all.stderr.contains("raise max_rows in the dataset manifest"), all.stderr)
+        XCTAssertTrue(local.stderr.contains("more than 10 rows"), "the same limit on SQLite: \(local.stderr)")
+        let shown = try CLI.run(["dataset", "query", "toy", "SELECT * FROM toy", "--limit", "5", "--format", "csv"], in: fixture.root)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertEqual(shown.stdout.split(separator: "\r\n").count, 6)
+        let ten = try CLI.run(["dataset", "query", "toy", "SELECT * FROM toy WHERE x < 10", "--limit", "0", "--format", "csv"], in: fixture.root)
+        XCTAssertEqual(ten.status, 0, ten.stderr)
+        let matrix = try CLI.run(["matrix"], in: fixture.root)
+        XCTAssertTrue(matrix.stdout.contains("more than 10 rows"), matrix.stdout)
+
+        try fixture.write(manifest, try fixture.read(manifest).replacingOccurrences(of: "max_rows: 10", with: "max_rows: 0"))
+        let invalid = try CLI.run(["dataset", "query", "toy", "SELECT 1"], in: fixture.root)
+        XCTAssertEqual(invalid.status, 1)
+        XCTAssertTrue(invalid.stderr.contains("corpus/datasets/toy.yaml:") && invalid.stderr.contains("expected max_rows as a whole number of at least 1"),
+                      invalid.stderr)
+    }
+
+    /// A table dropped on the server after the load: the metric's error names the dataset, the
+    /// table and what to check, and the rest of the matrix is computed.
+    func testATableMissingOnTheServerIsAClearError() throws {
+        let server = try PostgresTestServer(for: self)
+        let fixture = try StudyFixture(self)
+        let imported = try CLI.run(try importArguments("toy", ["corpus/datasets/toy/toy.csv"], table: "toy", server: server), in: fixture.root)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        try server.run("DROP TABLE \(server.schema).toy")
+        let query = try CLI.run(["dataset", "query", "toy", "SELECT * FROM toy"], in: fixture.root)
+        XCTAssertEqual(query.status, 1)
+        XCTAssertTrue(query.stderr.contains("dataset 'toy': relation \"toy\" does not exist in schema '\(server.schema)' (it has none); check the query's table names"),
+                      query.stderr)
+        let matrix = try CLI.run(["matrix"], in: fixture.root)
+        XCTAssertTrue(matrix.stdout.contains("relation \"toy\" does not exist"), matrix.stdout)
+    }
 }

@@ -134,12 +134,14 @@ public struct DatasetCatalog: Sendable {
         case .postgres(let manifest):
             progress?("dataset \(name): connecting to PostgreSQL at \(manifest.connection.target)")
             let dataset = PostgresDataset(manifest: manifest, studyRoot: study.root)
+            let path = study.relativePath(study.layout.manifest(for: name))
+            let notices = try dataset.changeNotices(frozen: frozen).map { "\(path): \($0)" }
             let connection = try dataset.open()
             defer { try? connection.close() }
             let provenance = try connection.provenance()
             var inputs = manifest.files.compactMap { file in file.sha256.map { (path: file.path, sha256: $0) } }
             inputs.append(("PostgreSQL \(provenance.serverVersion) schema \(provenance.schema) columns", provenance.schemaFingerprint))
-            return ReadyDataset(name: name, engine: .postgres(dataset), inputs: inputs, notices: [])
+            return ReadyDataset(name: name, engine: .postgres(dataset), inputs: inputs, notices: notices)
         }
     }
 

@@ -114,16 +114,17 @@ struct DatasetCommand: ParsableCommand {
             let schemaName = schema ?? String(name.lowercased().map { $0 == "-" || $0 == "." ? "_" : $0 })
             var manifest = PostgresManifest(name: name, connection: reader, schema: schemaName, queryTimeout: queryTimeout, files: entries)
             // Moving a dataset to the server keeps what its manifest says about it: description,
-            // source, time limit and the column types declared for the same files.
+            // source, time and row limits and the column types declared for the same files.
             if replace, let previous = try? DatasetCatalog(study: study).definition(named: name) {
-                let old: (description: String?, source: String?, timeout: Double?, files: [DatasetManifest.DataFile])
+                let old: (description: String?, source: String?, timeout: Double?, maxRows: Int?, files: [DatasetManifest.DataFile])
                 switch previous {
-                case .local(let local): old = (local.description, local.source, local.queryTimeout, local.files ?? [])
-                case .postgres(let server): old = (server.description, server.source, server.queryTimeout, server.files)
+                case .local(let local): old = (local.description, local.source, local.queryTimeout, local.maxRows, local.files ?? [])
+                case .postgres(let server): old = (server.description, server.source, server.queryTimeout, server.maxRows, server.files)
                 }
                 manifest.description = old.description
                 manifest.source = old.source
                 manifest.queryTimeout = queryTimeout ?? old.timeout
+                manifest.maxRows = old.maxRows
                 for index in manifest.files.indices where manifest.files[index].columns == nil {
                     manifest.files[index].columns = old.files.first { $0.path == manifest.files[index].path }?.columns
                 }
@@ -261,16 +262,32 @@ struct DatasetCommand: ParsableCommand {
                 the manifest records, they warn and use the file as it is. Review the change, then run this command to \
                 record it (the only one besides import and attach that writes the manifest).
 
+                For a dataset on PostgreSQL, reading commands use the tables as the server holds them (loaded from the \
+                recorded versions) and warn about a file changed here; this command loads the tables whose files \
+                changed again, in one transaction, with --load-connection, the role that loads them, then records \
+                the new SHA-256.
+
                 Example:
                   triangulate dataset refresh hf-2022
+
+                For a dataset on PostgreSQL (on a server of yours; the roles are set up as the README says):
+                  triangulate dataset refresh hf-2022 --load-connection "host=db.example.org dbname=research user=triangulate_loader"
                 """)
 
         @OptionGroup var studyOptions: StudyOptions
         @Argument(help: "The dataset's name.") var name: String
+        @Option(name: .customLong("load-connection"),
+                help: ArgumentHelp("For a dataset on PostgreSQL: the connection string of the role that loads the tables.", valueName: "conninfo"))
+        var loadConnection: String?
 
         func run() throws {
             let study = try studyOptions.load()
             let catalog = DatasetCatalog(study: study)
+            if case .postgres(let manifest) = try catalog.definition(named: name) {
+                try refreshOnPostgres(manifest, catalog: catalog, study: study)
+                return
+            }
+            guard loadConnection == nil else { throw ValidationError("--load-connection goes with a dataset on PostgreSQL") }
             let manifest = try catalog.manifest(named: name)
             let store = DatasetStore(studyRoot: study.root)
             let prepared = try store.prepare(manifest, progress: DatasetAccess.importProgress)
@@ -286,6 +303,43 @@ struct DatasetCommand: ParsableCommand {
                 let before = recorded.map { String($0.prefix(12)) + "…" } ?? "none"
                 Terminal.line("\(input.path): SHA-256 \(before) → \(input.sha256.prefix(12))… recorded in \(manifestPath).")
             }
+        }
+
+        /// Loads the tables whose files changed here (or that the server holds from other versions)
+        /// again, then records the files' SHA-256; the tables of unchanged files are left as they are.
+        private func refreshOnPostgres(_ manifest: PostgresManifest, catalog: DatasetCatalog, study: Study) throws {
+            guard let loadConnection else {
+                throw ValidationError("dataset '\(name)' is on PostgreSQL: pass --load-connection, the connection string of the role that loads its tables")
+            }
+            let loader = try DatasetAccess.connectionString(loadConnection, option: "--load-connection")
+            guard !manifest.files.isEmpty else {
+                Terminal.line("\(name): the manifest lists no files (schema '\(manifest.schema)' was loaded by other means); nothing to refresh.")
+                return
+            }
+            let dataset = PostgresDataset(manifest: manifest, studyRoot: study.root)
+            let changes = try dataset.changedFiles()
+            // Opening checks, under the reading role, that the server holds what the manifest records.
+            if changes.isEmpty, let connection = try? dataset.open() {
+                try? connection.close()
+                Terminal.line("\(name): the manifest already records every input as it is, and the server holds them.")
+                return
+            }
+            for change in changes {
+                let before = change.recorded.map { String($0.prefix(12)) + "…" } ?? "none"
+                Terminal.warning("dataset '\(name)': \(change.path) changed (SHA-256 \(before) now \(change.actual.prefix(12))…); "
+                    + "loading table '\(change.table)' again into schema '\(manifest.schema)' at \(manifest.connection.target)")
+            }
+            let (loaded, _) = try catalog.importIntoPostgres(manifest, loadConnection: loader, replacing: true, progress: Terminal.progress)
+            Terminal.endProgress()
+            let manifestPath = study.relativePath(study.layout.manifest(for: name))
+            var reported = false
+            for (recorded, file) in zip(manifest.files, loaded.files) where recorded.sha256 != file.sha256 {
+                let before = recorded.sha256.map { String($0.prefix(12)) + "…" } ?? "none"
+                Terminal.line("\(file.path): SHA-256 \(before) → \((file.sha256 ?? "").prefix(12))… (\(file.rows ?? 0) rows) loaded into "
+                    + "\(loaded.schema).\(file.table) and recorded in \(manifestPath).")
+                reported = true
+            }
+            if !reported { Terminal.line("\(name): the server's tables were loaded again from the files the manifest records.") }
         }
     }
 
