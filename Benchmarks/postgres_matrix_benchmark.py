@@ -16,7 +16,9 @@ postgres_import_benchmark.py (the 10-column model metadata of benchmark (a), fix
      read also hashes the CSV to check it is the one the manifest records) and `matrix --no-cache`
      (every metric queried and tested again), each --runs times, and `matrix` once more (warm:
      the result cache is not used for a PostgreSQL dataset, so this queries again);
-  4. checks that the PostgreSQL matrix equals the SQLite one apart from provenance (every key of
+  4. runs the same 20 tests in pandas + SciPy and in DuckDB + SciPy on the same CSV
+     (`speed_benchmark.py --baseline`), each as its own process (skipped with --no-baselines);
+  5. checks that the PostgreSQL matrix equals the SQLite one apart from provenance (every key of
      the JSON but `provenance`) and that every p-value is equal. A query without ORDER BY may
      return its rows in another order on PostgreSQL (C11's GROUP BY: SQLite hands the groups over
      sorted, PostgreSQL in hash order); the tests do not depend on it, but a test's descriptives
@@ -40,7 +42,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from postgres_import_benchmark import ServerCPU, run_measured, write_csv  # noqa: E402
-from speed_benchmark import CLAIMS, triangulate_p, write_study  # noqa: E402
+from speed_benchmark import CLAIMS, agree, triangulate_p, write_study  # noqa: E402
 
 
 def measured(command, server=None, cwd=None):
@@ -112,6 +114,7 @@ def main():
     parser.add_argument("--connection", default=os.environ.get("TRIANGULATE_TEST_POSTGRES"))
     parser.add_argument("--schema", default="triangulate_matrix_bench")
     parser.add_argument("--work", default=None, help="a folder for the generated data (default: a temporary one)")
+    parser.add_argument("--no-baselines", action="store_true", help="skip pandas + SciPy and DuckDB + SciPy")
     args = parser.parse_args()
     if not args.connection:
         sys.exit("give --connection or set TRIANGULATE_TEST_POSTGRES")
@@ -193,6 +196,15 @@ def main():
                   f"PostgreSQL in hash order); {len(p_reference)}/{len(CLAIMS)} p-values equal")
         else:
             print(f"  the PostgreSQL matrix equals the SQLite one apart from provenance; {len(p_reference)}/{len(CLAIMS)} p-values equal")
+        if not args.no_baselines:
+            speed = os.path.join(HERE, "speed_benchmark.py")
+            for kind, label in (("pandas", "pandas + SciPy"), ("duckdb", "DuckDB + SciPy")):
+                output = report(label, measured([sys.executable, speed, "--baseline", kind, csv]))
+                theirs = json.loads(output)
+                differing = [cid for cid, *_ in CLAIMS if not agree(p_reference[cid], theirs[cid])]
+                if differing:
+                    sys.exit(f"{label} differs from triangulate on {', '.join(differing)}")
+                print(f"  {label}: {len(CLAIMS)}/{len(CLAIMS)} p-values agree with triangulate's (both engines)")
         provenance = json.loads(outputs[0])["provenance"]
         print(f"  provenance on PostgreSQL: {provenance.get('dataset_bench')}")
         if args.runs > 1:

@@ -291,7 +291,7 @@ public struct StudyReport {
     }
 
     private func prismaSection() throws -> String? {
-        let review = try ReviewState.load(study)
+        let review = try ReviewState.load(study, index: index)
         guard !review.imports.isEmpty || !review.searchLog.entries.isEmpty else { return nil }
         let counts = review.prisma()
         return figure(counts.svg(), caption: "PRISMA 2020 flow of the literature review")

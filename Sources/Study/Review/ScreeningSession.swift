@@ -183,7 +183,7 @@ extension ReviewRecorder {
             let path = study.relativePath(url)
             let text = try TextFile.read(url, displayPath: path)
             // The row as the file lays its columns out (appends keep the file's own order).
-            let header = text.prefix { $0 != "\n" && $0 != "\r" }.split(separator: ",").map(String.init)
+            let header = try CSVText.parse(String(text.prefix { $0 != "\n" && $0 != "\r" }), file: path).first?.fields ?? []
             let line = ScreeningFile.line(decision, columns: header)
             guard text.hasSuffix(line) else {
                 throw StudyError.invalid("the last row of \(path) is not the decision on \(decision.record); nothing was undone", at: SourceLocation(file: path))
