@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes Fuzz/RESULTS.md (to stdout) from Fuzz/work/runs.tsv, the runs Fuzz/run made."""
+"""Writes Fuzz/RESULTS.md (to stdout) from Fuzz/runs.tsv, the runs Fuzz/run made (kept in git, so the
+crash-free time of each parser adds up across sessions)."""
 import csv, sys, collections
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
@@ -22,7 +23,7 @@ def number(value, kind=float):
 
 totals = collections.OrderedDict()
 for row in rows:
-    t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, unmeasured=0, execs=0, new=0, crashes=[], cov_start=None, cov_end=0, units=None, rss=0))
+    t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, unmeasured=0, execs=0, new=0, crashes=[], clean_cpu=0.0, clean_wall=0.0, cov_start=None, cov_end=0, units=None, rss=0))
     t["runs"] += 1
     if row["cpu_s"] == "": t["unmeasured"] += 1
     t["wall"] += number(row["wall_s"]); t["cpu"] += number(row["cpu_s"])
@@ -31,23 +32,30 @@ for row in rows:
     t["cov_end"] = max(t["cov_end"], number(row["cov_end"], int))
     if row["corpus_units"]: t["units"] = row["corpus_units"]
     t["rss"] = max(t["rss"], number(row["peak_rss_mb"], int))
-    if row["exit"] != "0": t["crashes"].append(row["artifact"] if row["artifact"] != "-" else "exit %s" % row["exit"])
+    if row["exit"] != "0":
+        t["crashes"].append(row["artifact"] if row["artifact"] != "-" else "exit %s" % row["exit"])
+        # Crash-free time counts from the run after the last crash (its fix is in the next build).
+        t["clean_cpu"] = t["clean_wall"] = 0.0
+    else:
+        t["clean_cpu"] += number(row["cpu_s"]); t["clean_wall"] += number(row["wall_s"])
 
 print("# Fuzzing results\n")
-print("Written by `Fuzz/run` from `Fuzz/work/runs.tsv` (%d runs, %s to %s UTC). Wall seconds are libFuzzer's" % (
+print("Written by `Fuzz/run` from `Fuzz/runs.tsv` (%d runs, %s to %s UTC). Wall seconds are libFuzzer's" % (
     len(rows), rows[0]["started"] if rows else "-", rows[-1]["started"] if rows else "-"))
 print("time; CPU seconds are the process's user + system time: the fuzzers ran at `nice -n 19` on a")
 print("shared 2-core machine, so CPU seconds are the honest measure of work done. Coverage is")
 print("libFuzzer's `cov` (instrumented edges reached, library code included) at the first run's start")
-print("and the best seen at any run's end; new units are inputs added to the work corpus.\n")
-print("| target | parsers | runs | wall s | CPU s | executions | exec/CPU s | crashes | cov start → end | new units | corpus | peak RSS MB |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+print("and the best seen at any run's end; new units are inputs added to the work corpus. Crash-free")
+print("CPU h is the CPU time of the runs since the target's last crash, the figure to hold against")
+print("the goal of at least an hour per parser.\n")
+print("| target | parsers | runs | wall s | CPU s | crash-free CPU h | executions | exec/CPU s | crashes | cov start → end | new units | corpus | peak RSS MB |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
 for target in sorted(totals, key=lambda t: order.index(t) if t in order else 99):
     t = totals[target]
     rate = "%.0f" % (t["execs"] / t["cpu"]) if t["cpu"] > 0 and not t["unmeasured"] else "?"
     cpu = "%.0f" % t["cpu"] + (" + %d run(s) unmeasured" % t["unmeasured"] if t["unmeasured"] else "")
-    print("| %s | %s | %d | %.0f | %s | %d | %s | %d | %s → %d | %d | %s | %d |" % (
-        target, parsers.get(target, ""), t["runs"], t["wall"], cpu, t["execs"], rate, len(t["crashes"]),
+    print("| %s | %s | %d | %.0f | %s | %.2f | %d | %s | %d | %s → %d | %d | %s | %d |" % (
+        target, parsers.get(target, ""), t["runs"], t["wall"], cpu, t["clean_cpu"] / 3600, t["execs"], rate, len(t["crashes"]),
         t["cov_start"] if t["cov_start"] is not None else "?", t["cov_end"], t["new"], t["units"] or "?", t["rss"]))
 all_wall = sum(t["wall"] for t in totals.values()); all_cpu = sum(t["cpu"] for t in totals.values())
 print("\nIn all: %.0f wall seconds (%.2f h), %.0f CPU seconds (%.2f h), %d executions." % (

@@ -35,27 +35,23 @@ public struct MetricError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Collects a query's rows, one at a time, into the samples a test needs, so a metric over a
-/// million rows never holds a million row objects.
+/// million rows never holds a million row objects. Each accepted row's values are kept once, in
+/// `observations`, which the test reads and a report describes.
 public struct MetricSamples {
     public let spec: MetricSpec
     private var indices: [Int] = []
     private var countsGiven = false
-    private var x: [Double] = []
-    private var y: [Double] = []
-    /// Group label → values, in order of first appearance.
-    private var groupOrder: [String] = []
-    private var groupValues: [String: [Double]] = [:]
-    /// The metric's named groups as numbers (nil where a name is not a number), and their values:
-    /// a row's group is then found by comparing numbers, with no text made or hashed per row.
+    /// The rows kept: pairs, groups (named groups in the metric's order, others in order of
+    /// first appearance), the contingency table's counts, a proportion, a value.
+    public private(set) var observations: MetricObservations
+    /// The metric's named groups as numbers (nil where a name is not a number): a row's group is
+    /// then found by comparing numbers, with no text made or hashed per row.
     private var namedGroupNumbers: [Double?] = []
-    private var namedGroupValues: [[Double]] = []
-    /// (a, b) → count.
-    private var cells: [String: [String: Int]] = [:]
+    /// Category labels in order of first appearance (only those seen in kept rows).
     private var aOrder: [String] = []
     private var bOrder: [String] = []
-    private var successes = 0
-    private var trials = 0
-    private var singleValue: Double?
+    private var aSeen: Set<String> = []
+    private var bSeen: Set<String> = []
     private var rowsSeen = 0
     /// Rows left out because a needed value was missing or not a number.
     public private(set) var skippedRows = 0
@@ -95,10 +91,8 @@ public struct MetricSamples {
             throw MetricError("a \(spec.test.rawValue) test expects the query to return columns \(spec.test.expectedColumns); it returned \(got)")
         }
         indices = found
-        if let groups = spec.groups {
-            namedGroupNumbers = groups.map { Double($0) }
-            namedGroupValues = Array(repeating: [], count: groups.count)
-        }
+        observations = MetricObservations(spec: spec)
+        if let groups = spec.groups { namedGroupNumbers = groups.map { Double($0) } }
     }
 
     public mutating func add(_ row: [MetricCell]) throws {
@@ -112,8 +106,7 @@ public struct MetricSamples {
         switch spec.test.shape {
         case .pairs:
             guard let a = cell(indices[0]).number, let b = cell(indices[1]).number else { skippedRows += 1; return }
-            x.append(a)
-            y.append(b)
+            observations.appendPair(a, b)
         case .groups:
             let groupCell = cell(indices[0])
             guard let value = cell(indices[1]).number else { skippedRows += 1; return }
@@ -125,12 +118,11 @@ public struct MetricSamples {
                 case .text(let text): position = groups.firstIndex(of: text) ?? Double(text).flatMap { namedGroupNumbers.firstIndex(of: $0) }
                 }
                 guard let position else { otherGroupRows += 1; return }
-                namedGroupValues[position].append(value)
+                observations.append(value, toNamedGroup: position)
                 return
             }
             guard let group = groupCell.label else { skippedRows += 1; return }
-            if groupValues[group] == nil { groupOrder.append(group) }
-            groupValues[group, default: []].append(value)
+            observations.append(value, toGroup: group)
         case .categories:
             guard let a = cell(indices[0]).label, let b = cell(indices[1]).label else { skippedRows += 1; return }
             var count = 1
@@ -142,9 +134,9 @@ public struct MetricSamples {
             }
             if let groups = spec.groups, !groups.contains(a) { otherGroupRows += 1; return }
             if let levels = spec.levels, !levels.contains(b) { otherGroupRows += 1; return }
-            if cells[a] == nil { aOrder.append(a) }
-            if !bOrder.contains(b) { bOrder.append(b) }
-            cells[a, default: [:]][b, default: 0] += count
+            if aSeen.insert(a).inserted { aOrder.append(a) }
+            if bSeen.insert(b).inserted { bOrder.append(b) }
+            observations.add(count, a: a, b: b)
         case .proportion where countsGiven:
             guard rowsSeen == 1 else {
                 throw MetricError("a binomial test with successes and trials expects one row; the query returned more")
@@ -153,19 +145,17 @@ public struct MetricSamples {
                   let si = Int(exactly: s), let ti = Int(exactly: t) else {
                 throw MetricError("a binomial test expects whole numbers of successes and trials")
             }
-            successes = si
-            trials = ti
+            observations.setProportion(successes: si, trials: ti)
         case .proportion:
             guard let value = cell(indices[0]).number else { skippedRows += 1; return }
             guard value == 0 || value == 1 else {
                 throw MetricError("a binomial test's value column holds 0 or 1 for each case; found \(value)")
             }
-            trials += 1
-            successes += Int(value)
+            observations.setProportion(successes: observations.successes + Int(value), trials: observations.trials + 1)
         case .single:
             guard rowsSeen == 1 else { throw MetricError("a threshold metric expects one row with one value; the query returned more") }
             guard let value = cell(indices[0]).number else { throw MetricError("a threshold metric's value is missing or not a number") }
-            singleValue = value
+            observations.setValue(value)
         }
     }
 
@@ -173,6 +163,9 @@ public struct MetricSamples {
     /// metric's own `confidence:`, `interval:` and `bootstrap:` override them).
     public func run(defaults: EvaluationDefaults = EvaluationDefaults()) throws -> TestResult {
         let alternative = spec.alternative
+        let x = observations.test.shape == .pairs ? observations.samples[0].values : []
+        let y = observations.test.shape == .pairs ? observations.samples[1].values : []
+        let successes = observations.successes, trials = observations.trials
         let level = spec.confidenceLevel(defaults: defaults)
         let interval = spec.intervalChoice(defaults: defaults)
         do {
@@ -201,7 +194,7 @@ public struct MetricSamples {
                 return try Proportion.binomialTest(successes: successes, trials: trials, p0: spec.p0 ?? 0.5, alternative: alternative,
                                                    confidenceLevel: level)
             case .threshold:
-                guard let value = singleValue else { throw MetricError("the query returned no row") }
+                guard let value = observations.value else { throw MetricError("the query returned no row") }
                 return TestResult(test: "threshold", n: 1, statisticName: "value", statistic: value, degreesOfFreedom: nil,
                                   pValue: .nan, effect: EffectSize(name: "value", value: value, interval: nil), method: "descriptive")
             }
@@ -210,31 +203,36 @@ public struct MetricSamples {
         }
     }
 
+    /// The values of the metric's named groups, in its order.
+    private var namedGroupValues: [[Double]] { observations.samples.map(\.values) }
+
     private func twoGroups() throws -> ([Double], [Double]) {
         let names = spec.groups ?? []
-        for (name, values) in zip(names, namedGroupValues) where values.isEmpty {
+        let values = namedGroupValues
+        for (name, group) in zip(names, values) where group.isEmpty {
             throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
         }
-        return (namedGroupValues[0], namedGroupValues[1])
+        return (values[0], values[1])
     }
 
     /// The groups in the metric's order when it names them, else sorted by label.
     private func kGroups() throws -> [[Double]] {
         if let names = spec.groups {
-            for (name, values) in zip(names, namedGroupValues) where values.isEmpty {
+            let values = namedGroupValues
+            for (name, group) in zip(names, values) where group.isEmpty {
                 throw MetricError("no rows have grp = \(name); check the query and the metric's groups")
             }
-            return namedGroupValues
+            return values
         }
-        return groupOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }.map { groupValues[$0]! }
+        return observations.samples.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }.map(\.values)
     }
 
     /// The contingency table, rows and columns in the metric's order when given, else sorted.
     private func table(rows: [String]?, columns: [String]?) throws -> [[Int]] {
         let rowNames = rows ?? aOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
         let columnNames = columns ?? bOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        if let rows { for name in rows where cells[name] == nil { throw MetricError("no rows have a = \(name)") } }
-        return rowNames.map { a in columnNames.map { b in cells[a]?[b] ?? 0 } }
+        if let rows { for name in rows where !aSeen.contains(name) { throw MetricError("no rows have a = \(name)") } }
+        return rowNames.map { a in columnNames.map { b in observations.count(a, b) } }
     }
 
     /// The signed effect that the verdict compares with the expectation and `min_effect`.

@@ -1,13 +1,12 @@
 import Foundation
 import Statistics
 
-/// The data a metric's query returned, kept beside `MetricSamples` so that a report can describe
-/// each group (n, mean, median, quartiles or counts) and draw the data, and so that a p-value
-/// that underflows to 0 can be recomputed in log space.
+/// The data a metric's query returned, as `MetricSamples` keeps it (each row's values once): what
+/// the test reads, and what a report reads to describe each group (n, mean, median, quartiles or
+/// counts) and draw the data, and to recompute in log space a p-value that underflows to 0.
 ///
-/// It reads the same columns as `MetricSamples` and keeps rows the same way: named groups in the
-/// metric's order, other groups in order of first appearance; rows with a missing or non-numeric
-/// value are left out, as the test leaves them out.
+/// Named groups come in the metric's order, other groups in order of first appearance; rows with
+/// a missing or non-numeric value are left out, as the test leaves them out.
 public struct MetricObservations: Sendable {
     /// One group's values (two-group and k-group tests), or one variable of a pairs test.
     public struct Sample: Sendable, Equatable {
@@ -30,94 +29,69 @@ public struct MetricObservations: Sendable {
     public private(set) var value: Double?
 
     private let spec: MetricSpec
-    private var indices: [Int] = []
-    private var countsGiven = false
     private var groupPositions: [String: Int] = [:]
 
-    /// Finds the columns the metric's test reads; nil when the query does not return them (the
-    /// matching `MetricSamples` initializer throws the error that explains it).
-    public init?(spec: MetricSpec, columns: [String]) {
+    /// Empty samples for the metric: the named groups (or `x` and `y`) in place, no rows yet.
+    /// `MetricSamples` makes it once it has checked the query's columns.
+    init(spec: MetricSpec) {
         self.spec = spec
         test = spec.test
-        let lowered = columns.map { $0.lowercased() }
-        func find(_ names: [String]) -> [Int]? {
-            let found = names.compactMap { lowered.firstIndex(of: $0) }
-            return found.count == names.count ? found : nil
-        }
-        let found: [Int]?
         switch spec.test.shape {
         case .pairs:
-            found = find(["x", "y"])
             samples = [Sample(name: "x", values: []), Sample(name: "y", values: [])]
         case .groups:
-            found = find(["grp", "value"])
             for (position, name) in (spec.groups ?? []).enumerated() {
                 samples.append(Sample(name: name, values: []))
                 groupPositions[name] = position
             }
         case .categories:
-            if let withCounts = find(["a", "b", "count"]) {
-                found = withCounts
-                countsGiven = true
-            } else {
-                found = find(["a", "b"])
-            }
             rowLabels = spec.groups ?? []
             columnLabels = spec.levels ?? []
-        case .proportion:
-            if let summary = find(["successes", "trials"]) {
-                found = summary
-                countsGiven = true
-            } else {
-                found = find(["value"])
-            }
-        case .single:
-            found = find(["value"])
+        case .proportion, .single:
+            break
         }
-        guard let found else { return nil }
-        indices = found
     }
 
-    /// Adds one row, read through `cell(column)`, as `MetricSamples.add(_:)` reads it.
-    public mutating func add(_ cell: (Int) -> MetricCell) {
-        switch test.shape {
-        case .pairs:
-            guard let a = cell(indices[0]).number, let b = cell(indices[1]).number else { return }
-            samples[0].values.append(a)
-            samples[1].values.append(b)
-        case .groups:
-            guard let value = cell(indices[1]).number, let label = cell(indices[0]).label else { return }
-            let named = spec.groups
-            if let position = groupPositions[label] ?? Double(label).flatMap({ number in named?.firstIndex { Double($0) == number } }) {
-                samples[position].values.append(value)
-            } else if spec.groups == nil {
-                groupPositions[label] = samples.count
-                samples.append(Sample(name: label, values: [value]))
-            }
-        case .categories:
-            guard let a = cell(indices[0]).label, let b = cell(indices[1]).label else { return }
-            if let groups = spec.groups, !groups.contains(a) { return }
-            if let levels = spec.levels, !levels.contains(b) { return }
-            var count = 1
-            if countsGiven {
-                guard let number = cell(indices[2]).number, number >= 0, let whole = Int(exactly: number) else { return }
-                count = whole
-            }
-            if !rowLabels.contains(a) { rowLabels.append(a) }
-            if !columnLabels.contains(b) { columnLabels.append(b) }
-            cellCounts[a, default: [:]][b, default: 0] += count
-        case .proportion where countsGiven:
-            guard let s = cell(indices[0]).number, let t = cell(indices[1]).number,
-                  let si = Int(exactly: s), let ti = Int(exactly: t) else { return }
-            successes = si
-            trials = ti
-        case .proportion:
-            guard let value = cell(indices[0]).number, value == 0 || value == 1 else { return }
-            trials += 1
-            if value == 1 { successes += 1 }
-        case .single:
-            value = cell(indices[0]).number
+    // MARK: Rows as `MetricSamples` accepts them (it checks each row once and keeps it here)
+
+    mutating func appendPair(_ a: Double, _ b: Double) {
+        samples[0].values.append(a)
+        samples[1].values.append(b)
+    }
+
+    /// A value of the metric's named group at `position`.
+    mutating func append(_ value: Double, toNamedGroup position: Int) {
+        samples[position].values.append(value)
+    }
+
+    /// A value of the group labelled `label`, a new sample at its first appearance.
+    mutating func append(_ value: Double, toGroup label: String) {
+        if let position = groupPositions[label] {
+            samples[position].values.append(value)
+        } else {
+            groupPositions[label] = samples.count
+            samples.append(Sample(name: label, values: [value]))
         }
+    }
+
+    mutating func add(_ count: Int, a: String, b: String) {
+        if !rowLabels.contains(a) { rowLabels.append(a) }
+        if !columnLabels.contains(b) { columnLabels.append(b) }
+        cellCounts[a, default: [:]][b, default: 0] += count
+    }
+
+    mutating func setProportion(successes: Int, trials: Int) {
+        self.successes = successes
+        self.trials = trials
+    }
+
+    mutating func setValue(_ value: Double) {
+        self.value = value
+    }
+
+    /// The count of the cell (a, b) of a categories test.
+    func count(_ a: String, _ b: String) -> Int {
+        cellCounts[a]?[b] ?? 0
     }
 
     /// The contingency table's counts, rows by `rowLabels`, columns by `columnLabels`.

@@ -73,22 +73,19 @@ final class DatasetSession: @unchecked Sendable {
     /// Runs one metric on a dataset this session prepared, on a connection of its own.
     func run(_ metric: MetricSpec, on dataset: ReadyDataset) throws -> Evaluation {
         var samples: MetricSamples? = nil
-        var observations: MetricObservations? = nil
         let connection = try dataset.open()
         defer { try? connection.close() }
         try connection.stream(metric.query, columns: { columns in
             samples = try MetricSamples(spec: metric, columns: columns)
-            observations = MetricObservations(spec: metric, columns: columns)
         }, row: { values in
             try samples!.add { MetricCell(values[$0]) }
-            observations?.add { MetricCell(values[$0]) }
         })
         guard let samples else { throw MetricError("the query returned no columns") }
         let result = try samples.run(defaults: defaults)
         var notes: [String] = []
         if samples.skippedRows > 0 { notes.append("\(samples.skippedRows) rows with missing or non-numeric values left out") }
         if samples.otherGroupRows > 0 { notes.append("\(samples.otherGroupRows) rows in other groups left out") }
-        return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "), observations: observations)
+        return Evaluation(result: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "), observations: samples.observations)
     }
 
     private func ready(_ name: String) throws -> ReadyDataset {
