@@ -52,6 +52,13 @@ public struct MetricSamples {
     private var bOrder: [String] = []
     private var aSeen: Set<String> = []
     private var bSeen: Set<String> = []
+    /// Unnamed groups met as numbers, by number: a row's group is found by hashing its number,
+    /// with no text made or hashed per row (the label is made once, at the group's first row).
+    private var numberGroupPositions: [Double: Int] = [:]
+    /// Category labels of numeric cells, by number, for columns a and b: each label's text is made
+    /// once, and a label already seen needs no second look-up in `aSeen` or `bSeen`.
+    private var aNumberLabels: [Double: String] = [:]
+    private var bNumberLabels: [Double: String] = [:]
     private var rowsSeen = 0
     /// Rows left out because a needed value was missing or not a number.
     public private(set) var skippedRows = 0
@@ -121,10 +128,34 @@ public struct MetricSamples {
                 observations.append(value, toNamedGroup: position)
                 return
             }
+            if case .number(let number) = groupCell, !number.isNaN {
+                if let position = numberGroupPositions[number] {
+                    observations.append(value, toNamedGroup: position)
+                } else {
+                    numberGroupPositions[number] = observations.append(value, toGroup: groupCell.label!)
+                }
+                return
+            }
             guard let group = groupCell.label else { skippedRows += 1; return }
             observations.append(value, toGroup: group)
         case .categories:
-            guard let a = cell(indices[0]).label, let b = cell(indices[1]).label else { skippedRows += 1; return }
+            let aCell = cell(indices[0]), bCell = cell(indices[1])
+            var aKnown = false, bKnown = false
+            let a: String, b: String
+            if case .number(let number) = aCell, !number.isNaN, let label = aNumberLabels[number] {
+                a = label
+                aKnown = true
+            } else {
+                guard let label = aCell.label else { skippedRows += 1; return }
+                a = label
+            }
+            if case .number(let number) = bCell, !number.isNaN, let label = bNumberLabels[number] {
+                b = label
+                bKnown = true
+            } else {
+                guard let label = bCell.label else { skippedRows += 1; return }
+                b = label
+            }
             var count = 1
             if countsGiven {
                 guard let value = cell(indices[2]).number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
@@ -134,8 +165,14 @@ public struct MetricSamples {
             }
             if let groups = spec.groups, !groups.contains(a) { otherGroupRows += 1; return }
             if let levels = spec.levels, !levels.contains(b) { otherGroupRows += 1; return }
-            if aSeen.insert(a).inserted { aOrder.append(a) }
-            if bSeen.insert(b).inserted { bOrder.append(b) }
+            if !aKnown {
+                if aSeen.insert(a).inserted { aOrder.append(a) }
+                if case .number(let number) = aCell, !number.isNaN { aNumberLabels[number] = a }
+            }
+            if !bKnown {
+                if bSeen.insert(b).inserted { bOrder.append(b) }
+                if case .number(let number) = bCell, !number.isNaN { bNumberLabels[number] = b }
+            }
             observations.add(count, a: a, b: b)
         case .proportion where countsGiven:
             guard rowsSeen == 1 else {

@@ -64,14 +64,18 @@ public struct MetricObservations: Sendable {
         samples[position].values.append(value)
     }
 
-    /// A value of the group labelled `label`, a new sample at its first appearance.
-    mutating func append(_ value: Double, toGroup label: String) {
+    /// A value of the group labelled `label`, a new sample at its first appearance; returns the
+    /// group's position in `samples`.
+    @discardableResult
+    mutating func append(_ value: Double, toGroup label: String) -> Int {
         if let position = groupPositions[label] {
             samples[position].values.append(value)
-        } else {
-            groupPositions[label] = samples.count
-            samples.append(Sample(name: label, values: [value]))
+            return position
         }
+        let position = samples.count
+        groupPositions[label] = position
+        samples.append(Sample(name: label, values: [value]))
+        return position
     }
 
     mutating func add(_ count: Int, a: String, b: String) {

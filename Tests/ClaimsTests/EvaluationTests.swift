@@ -108,4 +108,26 @@ final class EvaluationTests: XCTestCase {
             }
         }
     }
+
+    /// Unnamed groups and category labels found through their number (issue 17): 1, 1.0 and the
+    /// text "1" are one group, in order of first appearance, as when each row's label was text.
+    func testNumericLabelsMatchTheirText() throws {
+        let groups = try metric("    test: kruskal-wallis\n    expect: different\n")
+        var samples = try MetricSamples(spec: groups, columns: ["grp", "value"])
+        let rows: [(MetricCell, Double)] = [(.number(2), 1), (.text("1"), 2), (.number(1.0), 3), (.number(2.5), 4),
+                                            (.number(2), 5), (.number(1), 6), (.number(2.5), 7), (.number(-0.0), 8), (.number(0), 9)]
+        for (group, value) in rows { try samples.add([group, .number(value)]) }
+        XCTAssertEqual(samples.observations.samples.map(\.name), ["2", "1", "2.5", "0"])
+        XCTAssertEqual(samples.observations.samples.map(\.values), [[1, 5], [2, 3, 6], [4, 7], [8, 9]])
+
+        let categories = try metric("    test: chi-square\n    expect: different\n")
+        var table = try MetricSamples(spec: categories, columns: ["a", "b"])
+        let pairs: [(MetricCell, MetricCell)] = [(.number(1), .text("x")), (.text("1"), .number(3)), (.number(2), .number(3.0)),
+                                                 (.number(1.0), .text("3")), (.number(2), .text("x")), (.null, .number(3))]
+        for (a, b) in pairs { try table.add([a, b]) }
+        XCTAssertEqual(table.skippedRows, 1)
+        XCTAssertEqual(table.observations.rowLabels, ["1", "2"])
+        XCTAssertEqual(table.observations.columnLabels, ["x", "3"])
+        XCTAssertEqual(table.observations.counts, [[1, 2], [1, 1]])
+    }
 }
