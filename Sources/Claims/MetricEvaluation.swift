@@ -47,18 +47,12 @@ public struct MetricSamples {
     /// The metric's named groups as numbers (nil where a name is not a number): a row's group is
     /// then found by comparing numbers, with no text made or hashed per row.
     private var namedGroupNumbers: [Double?] = []
-    /// Category labels in order of first appearance (only those seen in kept rows).
-    private var aOrder: [String] = []
-    private var bOrder: [String] = []
-    private var aSeen: Set<String> = []
-    private var bSeen: Set<String> = []
+    /// The labels of columns a and b of a categories test, as kept rows first show them.
+    private var aLabels = CategoryLabels()
+    private var bLabels = CategoryLabels()
     /// Unnamed groups met as numbers, by number: a row's group is found by hashing its number,
     /// with no text made or hashed per row (the label is made once, at the group's first row).
     private var numberGroupPositions: [Double: Int] = [:]
-    /// Category labels of numeric cells, by number, for columns a and b: each label's text is made
-    /// once, and a label already seen needs no second look-up in `aSeen` or `bSeen`.
-    private var aNumberLabels: [Double: String] = [:]
-    private var bNumberLabels: [Double: String] = [:]
     private var rowsSeen = 0
     /// Rows left out because a needed value was missing or not a number.
     public private(set) var skippedRows = 0
@@ -140,22 +134,7 @@ public struct MetricSamples {
             observations.append(value, toGroup: group)
         case .categories:
             let aCell = cell(indices[0]), bCell = cell(indices[1])
-            var aKnown = false, bKnown = false
-            let a: String, b: String
-            if case .number(let number) = aCell, !number.isNaN, let label = aNumberLabels[number] {
-                a = label
-                aKnown = true
-            } else {
-                guard let label = aCell.label else { skippedRows += 1; return }
-                a = label
-            }
-            if case .number(let number) = bCell, !number.isNaN, let label = bNumberLabels[number] {
-                b = label
-                bKnown = true
-            } else {
-                guard let label = bCell.label else { skippedRows += 1; return }
-                b = label
-            }
+            guard let a = aLabels.label(of: aCell), let b = bLabels.label(of: bCell) else { skippedRows += 1; return }
             var count = 1
             if countsGiven {
                 guard let value = cell(indices[2]).number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
@@ -165,14 +144,8 @@ public struct MetricSamples {
             }
             if let groups = spec.groups, !groups.contains(a) { otherGroupRows += 1; return }
             if let levels = spec.levels, !levels.contains(b) { otherGroupRows += 1; return }
-            if !aKnown {
-                if aSeen.insert(a).inserted { aOrder.append(a) }
-                if case .number(let number) = aCell, !number.isNaN { aNumberLabels[number] = a }
-            }
-            if !bKnown {
-                if bSeen.insert(b).inserted { bOrder.append(b) }
-                if case .number(let number) = bCell, !number.isNaN { bNumberLabels[number] = b }
-            }
+            aLabels.keep(a, of: aCell)
+            bLabels.keep(b, of: bCell)
             observations.add(count, a: a, b: b)
         case .proportion where countsGiven:
             guard rowsSeen == 1 else {
@@ -266,15 +239,38 @@ public struct MetricSamples {
 
     /// The contingency table, rows and columns in the metric's order when given, else sorted.
     private func table(rows: [String]?, columns: [String]?) throws -> [[Int]] {
-        let rowNames = rows ?? aOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        let columnNames = columns ?? bOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        if let rows { for name in rows where !aSeen.contains(name) { throw MetricError("no rows have a = \(name)") } }
+        let rowNames = rows ?? aLabels.order.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        let columnNames = columns ?? bLabels.order.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        if let rows { for name in rows where !aLabels.seen.contains(name) { throw MetricError("no rows have a = \(name)") } }
         return rowNames.map { a in columnNames.map { b in observations.count(a, b) } }
     }
 
     /// The signed effect that the verdict compares with the expectation and `min_effect`.
     public func directionalEffect(of result: TestResult) -> Double {
         spec.directionalEffect(of: result)
+    }
+}
+
+/// One category column's labels in order of first appearance among kept rows. A label that came
+/// as a number is remembered by that number, so its text is made and hashed once, not per row.
+private struct CategoryLabels {
+    private(set) var order: [String] = []
+    private(set) var seen: Set<String> = []
+    private var byNumber: [Double: String] = [:]
+
+    /// The cell's label, nil for a missing value.
+    func label(of cell: MetricCell) -> String? {
+        if case .number(let number) = cell, !number.isNaN, let label = byNumber[number] { return label }
+        return cell.label
+    }
+
+    /// Records the label of a kept row.
+    mutating func keep(_ label: String, of cell: MetricCell) {
+        if case .number(let number) = cell, !number.isNaN {
+            guard byNumber[number] == nil else { return }
+            byNumber[number] = label
+        }
+        if seen.insert(label).inserted { order.append(label) }
     }
 }
 

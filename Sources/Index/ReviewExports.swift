@@ -109,20 +109,18 @@ enum ReviewCoding {
         var bytes: [UInt8] = []
 
         mutating func count(_ value: Int) {
-            var rest = UInt64(max(0, value))
-            repeat {
-                let low = UInt8(rest & 0x7F)
-                rest >>= 7
-                bytes.append(rest == 0 ? low : low | 0x80)
-            } while rest != 0
+            varint(UInt64(max(0, value)))
         }
 
         /// An optional integer: 0 for none, else the value's zigzag form plus one.
         mutating func optional(_ value: Int?) {
-            guard let value else { count(0); return }
+            guard let value else { varint(0); return }
             let zigzag = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
-            if zigzag == .max { count(0); return }
-            var rest = zigzag + 1
+            varint(zigzag == .max ? 0 : zigzag + 1)
+        }
+
+        private mutating func varint(_ value: UInt64) {
+            var rest = value
             repeat {
                 let low = UInt8(rest & 0x7F)
                 rest >>= 7
