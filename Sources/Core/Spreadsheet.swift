@@ -336,9 +336,9 @@ private class PartParser: NSObject, XMLParserDelegate {
     }
 
     func run(_ data: Data) throws {
-        // XMLParser traps on a name that is not UTF-8 (see `XMLInput`).
-        if let invalid = XMLInput.firstInvalidUTF8(data) {
-            throw SpreadsheetError.damaged(file: file, part: part, reason: "expected UTF-8 XML, found \(invalid.description)")
+        // XMLParser crashes on some inputs (see `XMLInput`).
+        if let problem = XMLInput.firstProblem(data) {
+            throw SpreadsheetError.damaged(file: file, part: part, reason: "expected XML \(problem.expected), found \(problem.found)")
         }
         let parser = XMLParser(data: data)
         parser.delegate = self

@@ -30,9 +30,11 @@ public enum XMLText {
     }
 }
 
-/// Foundation's XMLParser on Linux traps (an illegal instruction, not an error) on an element or
-/// attribute name that is not valid UTF-8 (`<Pro\u{FF}ject/>`, found by fuzzing). Every reader
-/// of XML therefore checks its bytes first and refuses the part with a located error.
+/// Foundation's XMLParser on Linux crashes (a trap or a segmentation fault, not an error) on two
+/// things fuzzing found: an element or attribute name that is not valid UTF-8 (`<Pro\u{FF}ject/>`)
+/// and a processing instruction without data (`<?target?>`, for which libxml2 hands Foundation a
+/// null pointer it passes to `strlen`). Every reader of XML therefore checks its bytes with
+/// `firstProblem` first and refuses the part with a located error.
 public enum XMLInput {
     /// Where the first byte that is not UTF-8 is, or nil when the bytes are UTF-8 (after an
     /// optional byte-order mark) or UTF-16 with a byte-order mark (which libxml2 converts itself).
@@ -48,6 +50,36 @@ public enum XMLInput {
         }
     }
 
+    /// What an XML reader refuses before Foundation's parser sees the bytes: what the document
+    /// should have been (completing "expected … XML") and what was found where.
+    public struct Problem: Equatable, Sendable {
+        /// "in UTF-8" or "with data in every processing instruction"
+        public var expected: String
+        /// "the byte 0xFF at line 1, column 2 (byte offset 1)"
+        public var found: String
+        public var line: Int
+        public var column: Int
+    }
+
+    /// The first thing in `data` Foundation's XMLParser cannot safely read, or nil.
+    public static func firstProblem(_ data: Data) -> Problem? {
+        if let invalid = firstInvalidUTF8(data) {
+            return Problem(expected: "in UTF-8", found: invalid.description, line: invalid.line, column: invalid.column)
+        }
+        var bytes = [UInt8](data)
+        var where_ = "byte offset"
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            // UTF-16: scanned in its UTF-8 form, so lines and columns hold and offsets are of that form.
+            guard let text = String(data: data, encoding: .utf16) else { return nil }
+            bytes = Array(text.utf8)
+            where_ = "offset in its UTF-8 form"
+        }
+        guard let pi = firstProcessingInstructionWithoutData(bytes) else { return nil }
+        return Problem(expected: "with data in every processing instruction",
+                       found: "the processing instruction `\(pi.text)` without data at line \(pi.line), column \(pi.column) (\(where_) \(pi.offset))",
+                       line: pi.line, column: pi.column)
+    }
+
     public static func firstInvalidUTF8(_ data: Data) -> InvalidByte? {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
@@ -56,5 +88,47 @@ public enum XMLInput {
         return TextDecoder.firstInvalidUTF8(in: bytes, from: index).map {
             InvalidByte(byte: $0.byte, line: $0.line, column: $0.column, offset: $0.offset)
         }
+    }
+
+    /// A `<?name?>` outside comments and CDATA sections: the target followed at once by `?>`,
+    /// which is when libxml2 reports the instruction with no data at all. (`<?name ?>` has empty
+    /// data, which Foundation reads.) Columns count characters, as the UTF-8 check's do.
+    static func firstProcessingInstructionWithoutData(_ bytes: [UInt8]) -> (text: String, line: Int, column: Int, offset: Int)? {
+        let lt = UInt8(ascii: "<"), question = UInt8(ascii: "?"), gt = UInt8(ascii: ">"), newline = UInt8(ascii: "\n")
+        func has(_ literal: String, at index: Int) -> Bool {
+            let utf8 = Array(literal.utf8)
+            return index + utf8.count <= bytes.count && bytes[index..<index + utf8.count].elementsEqual(utf8)
+        }
+        func skip(to end: String, from index: Int) -> Int {
+            var index = index
+            while index < bytes.count, !has(end, at: index) { index += 1 }
+            return index + end.utf8.count
+        }
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var line = 1, lineStart = start, index = start
+        var scanned = start  // lines are counted lazily, up to `scanned`
+        func locate(_ offset: Int) -> (Int, Int) {
+            while scanned < offset {
+                if bytes[scanned] == newline { line += 1; lineStart = scanned + 1 }
+                scanned += 1
+            }
+            let column = 1 + bytes[lineStart..<offset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            return (line, column)
+        }
+        while index < bytes.count {
+            guard bytes[index] == lt else { index += 1; continue }
+            if has("<!--", at: index) { index = skip(to: "-->", from: index + 4); continue }
+            if has("<![CDATA[", at: index) { index = skip(to: "]]>", from: index + 9); continue }
+            guard index + 1 < bytes.count, bytes[index + 1] == question else { index += 1; continue }
+            var end = index + 2
+            while end < bytes.count, ![0x20, 0x09, 0x0D, 0x0A, question, gt].contains(bytes[end]) { end += 1 }
+            if end + 1 < bytes.count, bytes[end] == question, bytes[end + 1] == gt {
+                let (line, column) = locate(index)
+                let text = String(decoding: bytes[index..<min(end + 2, index + 80)], as: UTF8.self)
+                return (text, line, column, index)
+            }
+            index = skip(to: "?>", from: end)
+        }
+        return nil
     }
 }

@@ -55,11 +55,11 @@ public enum REFIProjectReader {
 
     /// Reads the project XML. External entities are never resolved: a DOCTYPE refuses the file.
     public static func parse(_ data: Data, file: String) throws -> REFIProject {
-        // XMLParser traps on a name that is not UTF-8. The codebook reader checks what it reads,
-        // but it reads the document with <Sources> blanked out: the whole document is checked here.
-        if let invalid = XMLInput.firstInvalidUTF8(data) {
-            throw InterchangeError.malformed(location: SourceLocation(file: file, line: invalid.line, column: invalid.column),
-                                             expected: "REFI-QDA XML in UTF-8", found: invalid.description)
+        // XMLParser crashes on some inputs (see `XMLInput`). The codebook reader checks what it
+        // reads, but it reads the document with <Sources> blanked out: the whole document is checked here.
+        if let problem = XMLInput.firstProblem(data) {
+            throw InterchangeError.malformed(location: SourceLocation(file: file, line: problem.line, column: problem.column),
+                                             expected: "REFI-QDA XML \(problem.expected)", found: problem.found)
         }
         let codebook: REFIQDACodebook.Exchange
         // The codebook reader needs the codes and sets, not the sources, which are nearly all of

@@ -98,10 +98,10 @@ public enum REFIQDACodebook {
     /// Reads codes and sets; a document without a `<CodeBook>` gives no codes, not an error.
     public static func read(_ data: Data, file: String) throws -> Exchange {
         try refuseDocumentType(data, file: file)
-        // XMLParser traps on a name that is not UTF-8; REFI-QDA files are UTF-8.
-        if let invalid = XMLInput.firstInvalidUTF8(data) {
-            throw CodingError("expected REFI-QDA XML in UTF-8, found \(invalid.description)",
-                              at: SourceLocation(file: file, line: invalid.line, column: invalid.column))
+        // XMLParser crashes on a name that is not UTF-8 and on a processing instruction without data.
+        if let problem = XMLInput.firstProblem(data) {
+            throw CodingError("expected REFI-QDA XML \(problem.expected), found \(problem.found)",
+                              at: SourceLocation(file: file, line: problem.line, column: problem.column))
         }
         let delegate = ParserDelegate()
         // A stream, not `XMLParser(data:)`: on Linux the latter fails at the end of documents

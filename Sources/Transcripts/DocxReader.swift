@@ -107,9 +107,9 @@ public struct DocxReader: Sendable {
     }
 
     private static func parse(_ xml: Data, with delegate: XMLCollector, member: String, file: String) throws {
-        if let invalid = XMLInput.firstInvalidUTF8(xml) {
+        if let problem = XMLInput.firstProblem(xml) {
             throw TranscriptError.unreadableDocument(
-                file: file, reason: "expected UTF-8 XML in \(member), found \(invalid.description.replacingOccurrences(of: " at line", with: " at its line"))")
+                file: file, reason: "expected XML \(problem.expected) in \(member), found \(problem.found.replacingOccurrences(of: " at line", with: " at its line"))")
         }
         // A stream, not `XMLParser(data:)`: on Linux the latter fails at the end of documents of
         // some megabytes (NVivo's 15,000-paragraph twin), the stream reads them whole.

@@ -12,4 +12,18 @@ final class XMLInputTests: XCTestCase {
         XCTAssertEqual(XMLInput.firstInvalidUTF8(Data([0x3C, 0xFF, 0xFF, 0xFF, 0x6E]))?.description,
                        "the byte 0xFF at line 1, column 2 (byte offset 1)")
     }
+
+    func testProcessingInstructionWithoutDataIsLocated() {
+        func found(_ text: String) -> String? { XMLInput.firstProblem(Data(text.utf8))?.found }
+        XCTAssertNil(found("<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?><a/>"))
+        XCTAssertNil(found("<?target ?><a/>"), "empty data is data: Foundation reads it")
+        XCTAssertNil(found("<a><!-- <?x?> --><![CDATA[<?y?>]]></a>"), "not instructions inside comments and CDATA")
+        XCTAssertNil(found("<?x a?>b<?y?>?><a/>".replacingOccurrences(of: "<?y?>", with: "<?y z?>")))
+        XCTAssertEqual(found("<a>\né<?pi?></a>"), "the processing instruction `<?pi?>` without data at line 2, column 2 (byte offset 6)")
+        XCTAssertEqual(XMLInput.firstProblem(Data([0xEF, 0xBB, 0xBF] + Array("<?pi?>".utf8)))?.column, 1, "the byte-order mark is not a column")
+        let utf16 = Data([0xFF, 0xFE]) + "<a/>\n<?pi?>".data(using: .utf16LittleEndian)!
+        XCTAssertEqual(XMLInput.firstProblem(utf16)?.found, "the processing instruction `<?pi?>` without data at line 2, column 1 (offset in its UTF-8 form 5)")
+        XCTAssertEqual(XMLInput.firstProblem(Data([0x3C, 0xFF]))?.expected, "in UTF-8")
+        XCTAssertNil(found("<?unterminated"))
+    }
 }
