@@ -209,18 +209,35 @@ public struct DatasetStore: Sendable {
     /// gigabyte input is not read again by every command that uses the dataset.
     func cachedHash(of url: URL, displayPath: String) throws -> String {
         let stamp = try FileStamp(url: url, displayPath: displayPath)
-        let cacheURL = directory.appendingPathComponent("hashes.json")
-        var cache = (try? Data(contentsOf: cacheURL)).flatMap { try? JSONDecoder().decode([String: HashCacheEntry].self, from: $0) } ?? [:]
-        if let entry = cache[url.path], entry.stamp == stamp { return entry.sha256 }
+        if let entry = knownHash(of: url), entry.stamp == stamp { return entry.sha256 }
         let sha256: String
         do { sha256 = try ContentHash.sha256(fileAt: url) } catch let error as FileError {
             throw DatasetError.cannotRead(path: displayPath, reason: error.message)
         }
+        remember(sha256, stamp: stamp, of: url)
+        return sha256
+    }
+
+    private var hashCacheURL: URL { directory.appendingPathComponent("hashes.json") }
+
+    private func readHashCache() -> [String: HashCacheEntry] {
+        (try? Data(contentsOf: hashCacheURL)).flatMap { try? JSONDecoder().decode([String: HashCacheEntry].self, from: $0) } ?? [:]
+    }
+
+    /// The hash last recorded for a file and the stamp it had then, without reading the file.
+    func knownHash(of url: URL) -> (stamp: FileStamp, sha256: String)? {
+        readHashCache()[url.path].map { ($0.stamp, $0.sha256) }
+    }
+
+    /// Records a file's hash at a stamp (a first pass hashes what it imports: the next command
+    /// need not read the file again).
+    func remember(_ sha256: String, stamp: FileStamp, of url: URL) {
+        var cache = readHashCache()
+        guard cache[url.path] != HashCacheEntry(stamp: stamp, sha256: sha256) else { return }
         cache[url.path] = HashCacheEntry(stamp: stamp, sha256: sha256)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        if let data = try? encoder.encode(cache) { try? AtomicFile.write(data, to: cacheURL) }
-        return sha256
+        if let data = try? encoder.encode(cache) { try? AtomicFile.write(data, to: hashCacheURL) }
     }
 
     // MARK: Attached databases
@@ -398,14 +415,14 @@ public struct DatasetStore: Sendable {
                                      url: urls[index], rows: entry.rows, sha256: entry.sha256) {
                 scans.append(reused)
             } else {
-                scans.append(try importer.scan(file, url: urls[index]))
+                scans.append(try scan(file, url: urls[index], with: importer))
             }
         }
         // A table whose columns or types changed cannot take copied rows: parse all its files.
         for group in try Self.plans(for: scans) where group.scans.contains(where: { $0.reusedFrom != nil }) {
             guard recorded?.tableSQL[group.plan.table.lowercased()] != group.plan.createStatement else { continue }
             for index in scans.indices where scans[index].reusedFrom != nil && scans[index].file.table.lowercased() == group.plan.table.lowercased() {
-                scans[index] = try importer.scan(scanned[index], url: urls[index])
+                scans[index] = try scan(scanned[index], url: urls[index], with: importer)
             }
         }
         try build(scans, name: manifest.name, spec: spec, at: databaseURL, importer: importer)
@@ -414,6 +431,14 @@ public struct DatasetStore: Sendable {
                                        inputs: inputs, didImport: true)
         prepared.parsedInputs = scans.filter { $0.reusedFrom == nil }.map(\.file.path)
         return prepared
+    }
+
+    /// The first pass over a file, with the hash already recorded for it (the file is read once,
+    /// not once to hash it and once to scan it), and its hash recorded after.
+    private func scan(_ file: DatasetManifest.DataFile, url: URL, with importer: Importer) throws -> FileScan {
+        let scan = try importer.scan(file, url: url, known: knownHash(of: url))
+        remember(scan.sha256, stamp: FileStamp(size: scan.size, modified: scan.modified), of: url)
+        return scan
     }
 
     private func filled(_ manifest: DatasetManifest, _ inputs: [InputFingerprint]) -> DatasetManifest {

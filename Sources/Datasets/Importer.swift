@@ -39,6 +39,11 @@ struct FileScan {
     /// The first rowid of the file's rows in the previous derived database, when they are copied
     /// from there instead of parsed again.
     var reusedFrom: Int64? = nil
+    /// Where the parallel first pass cut a plain CSV or TSV file, each cut checked to be where a
+    /// record starts, and the file's size last; nil when the file was scanned whole.
+    var cuts: [Int64]? = nil
+    /// The header's dialect, for readers of the cut pieces.
+    var dialect: DelimitedSource.Dialect? = nil
 }
 
 extension FileScan {
@@ -76,16 +81,19 @@ struct Importer {
     }
 
     /// The first pass: checks the file (at `url`, already resolved inside the study) and infers
-    /// its column types.
-    func scan(_ file: DatasetManifest.DataFile, url: URL) throws -> FileScan {
+    /// its column types. `known` is the file's SHA-256 as hashed at a stamp (size and modification
+    /// time): when the file still has that stamp, it is not read a second time to hash it.
+    func scan(_ file: DatasetManifest.DataFile, url: URL, known: (stamp: FileStamp, sha256: String)? = nil) throws -> FileScan {
         guard let format = file.resolvedFormat else {
             throw DatasetError.cannotRead(path: file.path, reason: "no format given and the extension implies none")
         }
         let before = try FileStamp(url: url, displayPath: file.path)
-        let hasher = BackgroundHash(url: url)
+        let hasher = known.flatMap { $0.stamp == before ? BackgroundHash(known: $0.sha256) : nil } ?? BackgroundHash(url: url)
         let result: (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)
+        var pieces: (cuts: [Int64], dialect: DelimitedSource.Dialect)?
         if let parallel = inferInChunks(file: file, url: url, format: format) {
-            result = parallel
+            result = (parallel.columns, parallel.shapes, parallel.declared, parallel.rows)
+            pieces = (parallel.cuts, parallel.dialect)
         } else {
             let input = try ChunkedInput(url: url, displayPath: file.path, gzip: file.isGzipCompressed)
             let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
@@ -102,7 +110,8 @@ struct Importer {
             }
         }
         return FileScan(file: file, url: url, format: format, columns: result.columns, shapes: result.shapes,
-                        declared: result.declared, rows: result.rows, sha256: sha256, size: before.size, modified: before.modified)
+                        declared: result.declared, rows: result.rows, sha256: sha256, size: before.size, modified: before.modified,
+                        cuts: pieces?.cuts, dialect: pieces?.dialect)
     }
 
     /// Plain CSV and TSV files of at least this size are scanned in parallel chunks.
@@ -120,7 +129,7 @@ struct Importer {
     /// next chunk parsed true records too (from the same byte the parse is the same). A cut inside
     /// a quoted field fails this check, and the file is scanned serially.
     func inferInChunks(file: DatasetManifest.DataFile, url: URL, format: DataFormat, workers: Int? = nil)
-        -> (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)?
+        -> (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int, cuts: [Int64], dialect: DelimitedSource.Dialect)?
     {
         let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
         guard workers > 1, format == .csv || format == .tsv, !file.isGzipCompressed,
@@ -159,7 +168,7 @@ struct Importer {
             rows += scan.rows
         }
         progress?(ImportProgress(file: file.path, phase: .scanning, bytesRead: total, totalBytes: total, rows: rows))
-        return (dialect.columnNames, shapes, declared, rows)
+        return (dialect.columnNames, shapes, declared, rows, bounds, dialect)
     }
 
     /// What one chunk of a parallel scan found.
@@ -264,93 +273,158 @@ struct Importer {
     /// The second pass: inserts a scanned file's rows into its table of `db` (created by the
     /// caller with ``TablePlan``), each column bound as the table's type for it, and the file's
     /// added columns as constants.
+    ///
+    /// Producer threads parse and convert the rows (each piece the first pass cut, or the whole
+    /// file) into batches (``InsertPipeline``); this thread binds them to an INSERT of many rows
+    /// at once, which costs SQLite far less per row than one statement a row, and steps it.
     func insert(_ scan: FileScan, plan: TablePlan, into db: Database) throws {
         let added = scan.file.sortedAddColumns
         let names = scan.columns + added.map(\.name)
         let types = names.map { plan.type(of: $0) }
-        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO \(quoteIdentifier(plan.table)) (\(names.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(placeholders))
-            """)
-        let handle = statement.sqliteStatement
-        let connection = db.sqliteConnection
-        let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path, gzip: scan.file.isGzipCompressed)
-        let source = try makeSource(input, format: scan.format, knownColumns: scan.columns, validating: false)
-        guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
-        let fileColumns = scan.columns.count
+        let fileColumns = scan.columns.count, width = names.count
+        let limit = Int(sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+        let rowsPerStatement = max(1, min(Self.rowsPerStatement, limit / max(width, 1)))
+        func statement(rows: Int) throws -> Statement {
+            let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+            return try db.makeStatement(sql: """
+                INSERT INTO \(quoteIdentifier(plan.table)) (\(names.map(quoteIdentifier).joined(separator: ", "))) \
+                VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+                """)
+        }
+        // The statements are kept to the end: releasing one finalizes its handle.
+        let statements = try [statement(rows: 1)] + (rowsPerStatement > 1 ? [statement(rows: rowsPerStatement)] : [])
+        defer { withExtendedLifetime(statements) {} }
+        let single = statements[0].sqliteStatement, many = statements[statements.count - 1].sqliteStatement
+        // The added columns' constants, bound once in every row of both statements: reset keeps
+        // bindings.
+        let constants = RowBatch(capacity: 1, columns: added.count)
         for (offset, constant) in added.enumerated() {
-            let parameter = Int32(fileColumns + offset + 1)
-            // A terminating zero keeps the buffer non-empty, so it always has an address.
-            try (Array(constant.value.utf8) + [0]).withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                let value = FieldValue(kind: .text, bytes: base, count: buffer.count - 1)
-                guard try bind(value, type: types[fileColumns + offset], to: handle, at: parameter, transient: true) else {
-                    throw DatasetError.valueDoesNotFitType(SourceLocation(file: scan.file.path), column: added[offset].name,
-                                                           type: types[fileColumns + offset], value: added[offset].value)
+            let type = types[fileColumns + offset]
+            let converted = (Array(constant.value.utf8) + [0]).withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.flatMap {
+                    BoundValue.convert(FieldValue(kind: .text, bytes: $0, count: buffer.count - 1), type: type, arena: &constants.arena)
+                }
+            }
+            guard let converted else {
+                throw DatasetError.valueDoesNotFitType(SourceLocation(file: scan.file.path), column: added[offset].name,
+                                                       type: type, value: constant.value)
+            }
+            constants.values.append(converted)
+        }
+        try constants.arena.withUnsafeBufferPointer { arena in
+            for (handle, rows) in rowsPerStatement > 1 ? [(single, 1), (many, rowsPerStatement)] : [(single, 1)] {
+                for row in 0..<rows {
+                    for (offset, value) in constants.values.enumerated() {
+                        try bind(value, arena: arena.baseAddress!, to: handle, at: Int32(row * width + fileColumns + offset + 1), transient: true)
+                    }
                 }
             }
         }
-        var rows = 0
-        while try source.next() {
-            for column in 0..<fileColumns {
-                let value = source.value(at: column)
-                let parameter = Int32(column + 1)
-                guard try bind(value, type: types[column], to: handle, at: parameter) else {
-                    throw DatasetError.changedDuringImport(path: scan.file.path)
+
+        let pieces = scan.cuts.map { $0.count - 1 } ?? 1
+        let batchRows = max(rowsPerStatement, (Self.batchValues / max(fileColumns, 1)) / rowsPerStatement * rowsPerStatement)
+        let fileTypes = Array(types.prefix(fileColumns))
+        let produce: @Sendable (Int, BatchChannel) throws -> Void = { [scan, self] piece, channel in
+            let source: any RecordSource
+            var end: Int64?
+            if let cuts = scan.cuts, let dialect = scan.dialect {
+                source = try DelimitedSource(chunkOf: scan.url, displayPath: scan.file.path, dialect: dialect, offset: cuts[piece],
+                                             validatesUTF8: false)
+                end = cuts[piece + 1]
+            } else {
+                let input = try ChunkedInput(url: scan.url, displayPath: scan.file.path, gzip: scan.file.isGzipCompressed)
+                source = try makeSource(input, format: scan.format, knownColumns: scan.columns, validating: false)
+                guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
+            }
+            let delimited = source as? DelimitedSource
+            var batch = RowBatch(capacity: batchRows, columns: fileColumns)
+            while try source.next() {
+                if let end, let delimited, delimited.recordOffset >= end { break }
+                for column in 0..<fileColumns {
+                    guard let value = BoundValue.convert(source.value(at: column), type: fileTypes[column], arena: &batch.arena) else {
+                        throw DatasetError.changedDuringImport(path: scan.file.path)
+                    }
+                    batch.values.append(value)
+                }
+                batch.rows += 1
+                if batch.rows == batchRows {
+                    guard channel.put(batch) else { throw PipelineStopped() }
+                    batch = RowBatch(capacity: batchRows, columns: fileColumns)
                 }
             }
+            if batch.rows > 0, !channel.put(batch) { throw PipelineStopped() }
+        }
+
+        let connection = db.sqliteConnection
+        func step(_ handle: OpaquePointer) throws {
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {
                 let message = String(cString: sqlite3_errmsg(connection))
                 sqlite3_reset(handle)
                 throw DatasetError.sqlite(message)
             }
-            // Reset keeps the bindings, so the added columns' constants stay bound.
             sqlite3_reset(handle)
-            rows += 1
-            if rows & 0x3FFF == 0 { report(scan.file.path, .inserting, input, rows) }
         }
-        report(scan.file.path, .inserting, input, rows)
+        var rows = 0, reported = 0
+        try InsertPipeline(workers: ProcessInfo.processInfo.activeProcessorCount).run(pieces: pieces, produce: produce) { batch in
+            try batch.values.withUnsafeBufferPointer { values in
+                try batch.arena.withUnsafeBufferPointer { arena in
+                    let base = arena.baseAddress!
+                    var row = 0
+                    while row < batch.rows {
+                        let count = batch.rows - row >= rowsPerStatement ? rowsPerStatement : 1
+                        let handle = count == 1 ? single : many
+                        for index in 0..<count * fileColumns {
+                            let column = index % fileColumns, inRow = index / fileColumns
+                            try bind(values[(row + inRow) * fileColumns + column], arena: base, to: handle,
+                                     at: Int32(inRow * width + column + 1))
+                        }
+                        try step(handle)
+                        row += count
+                    }
+                }
+            }
+            rows += batch.rows
+            if rows - reported >= 0x4000 {
+                reported = rows
+                report(scan, .inserting, rows)
+            }
+        }
+        report(scan, .inserting, rows)
         guard rows == scan.rows, try FileStamp(url: scan.url, displayPath: scan.file.path) == FileStamp(size: scan.size, modified: scan.modified) else {
             throw DatasetError.changedDuringImport(path: scan.file.path)
         }
     }
 
-    /// Binds one value as its column's type; false when it no longer fits (the file changed).
+    /// Rows an INSERT statement takes at once (fewer when the table is so wide that SQLite's
+    /// limit on parameters is reached first).
+    static let rowsPerStatement = 128
+    /// Values a batch of the pipeline holds, about 1.5 MB.
+    static let batchValues = 65_536
+
+    /// Binds one converted value. Text points into the batch's arena, which lives until the
+    /// statement has been stepped (`transient` makes SQLite copy it, for the constants).
     @inline(__always)
-    private func bind(_ value: FieldValue, type: ColumnType, to handle: OpaquePointer, at parameter: Int32,
-                      transient: Bool = false) throws -> Bool {
+    private func bind(_ value: BoundValue, arena: UnsafePointer<UInt8>, to handle: OpaquePointer, at parameter: Int32,
+                      transient: Bool = false) throws {
         let code: Int32
-        if value.kind == .null || (value.count == 0 && (value.kind == .text || type != .text)) {
-            code = sqlite3_bind_null(handle, parameter)
-        } else {
-            switch type {
-            case .text:
-                // SQLITE_TRANSIENT (-1) makes SQLite copy a constant that outlives this call.
-                code = sqlite3_bind_text64(handle, parameter, UnsafeRawPointer(value.bytes).assumingMemoryBound(to: CChar.self),
-                                           sqlite3_uint64(value.count),
-                                           transient ? unsafeBitCast(-1, to: sqlite3_destructor_type.self) : nil, UInt8(SQLITE_UTF8))
-            case .integer, .boolean:
-                if let flag = booleanValue(value.bytes, value.count) {
-                    code = sqlite3_bind_int64(handle, parameter, flag)
-                } else if let integer = parseInteger(value.bytes, value.count),
-                          type == .integer || integer == 0 || integer == 1 {
-                    code = sqlite3_bind_int64(handle, parameter, integer)
-                } else {
-                    return false
-                }
-            case .real:
-                if value.count < 16, let integer = parseInteger(value.bytes, value.count) {
-                    code = sqlite3_bind_double(handle, parameter, Double(integer))
-                } else if let real = parseReal(value.bytes, value.count) {
-                    code = sqlite3_bind_double(handle, parameter, real)
-                } else {
-                    return false
-                }
-            }
+        switch value {
+        case .null: code = sqlite3_bind_null(handle, parameter)
+        case .integer(let integer): code = sqlite3_bind_int64(handle, parameter, integer)
+        case .real(let real): code = sqlite3_bind_double(handle, parameter, real)
+        case .text(let start, let count):
+            // SQLITE_TRANSIENT (-1) makes SQLite copy; nil (SQLITE_STATIC) binds the bytes in place.
+            code = sqlite3_bind_text64(handle, parameter, UnsafeRawPointer(arena + start).assumingMemoryBound(to: CChar.self),
+                                       sqlite3_uint64(count), transient ? unsafeBitCast(-1, to: sqlite3_destructor_type.self) : nil,
+                                       UInt8(SQLITE_UTF8))
         }
         if code != SQLITE_OK { throw DatasetError.sqlite(String(cString: sqlite3_errstr(code))) }
-        return true
+    }
+
+    private func report(_ scan: FileScan, _ phase: ImportProgress.Phase, _ rows: Int) {
+        let share = scan.rows > 0 ? Double(rows) / Double(scan.rows) : 1
+        progress?(ImportProgress(file: scan.file.path, phase: phase, bytesRead: Int64(Double(scan.size) * min(share, 1)),
+                                 totalBytes: scan.size, rows: rows))
     }
 
     private func report(_ file: String, _ phase: ImportProgress.Phase, _ input: ChunkedInput, _ rows: Int) {
@@ -542,6 +616,11 @@ private final class ChunkScans: @unchecked Sendable {
 private final class BackgroundHash: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var outcome: Result<String, any Error> = .success("")
+
+    init(known sha256: String) {
+        outcome = .success(sha256)
+        done.signal()
+    }
 
     init(url: URL) {
         DispatchQueue.global(qos: .userInitiated).async {

@@ -18,7 +18,8 @@ final class ParallelScanTests: XCTestCase {
     private let padding = "padded with words until the file is large enough to be split"
 
     private func scans(_ study: Study, _ path: String, columns: [String: ColumnType]? = nil)
-        throws -> (chunked: (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)?, serial: FileScan)
+        throws -> (chunked: (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int, cuts: [Int64],
+                             dialect: DelimitedSource.Dialect)?, serial: FileScan)
     {
         let file = DatasetManifest.DataFile(path: path, table: "t", columns: columns)
         let url = study.root.appendingPathComponent(path)
