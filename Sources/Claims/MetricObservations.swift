@@ -121,7 +121,7 @@ public struct SampleSummary: Sendable, Equatable {
     /// The summary of `values`; nil when there are none.
     public init?(_ values: [Double]) {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
+        let sorted = RadixSort.sorted(values) ?? values.sorted()
         let count = sorted.count
         func quantile(_ q: Double) -> Double {
             let position = q * Double(count - 1)

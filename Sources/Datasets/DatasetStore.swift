@@ -487,7 +487,7 @@ public struct DatasetStore: Sendable {
             configuration.label = "import \(name)"
             let queue = try DatabaseQueue(path: temporary.path, configuration: configuration)
             try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384")
                 if scans.contains(where: { $0.reusedFrom != nil }) {
                     try db.execute(sql: "ATTACH DATABASE ? AS old", arguments: [url.path])
                 }

@@ -324,6 +324,7 @@ struct Importer {
         let pieces = scan.cuts.map { $0.count - 1 } ?? 1
         let batchRows = max(rowsPerStatement, (Self.batchValues / max(fileColumns, 1)) / rowsPerStatement * rowsPerStatement)
         let fileTypes = Array(types.prefix(fileColumns))
+        let pool = BatchPool()
         let produce: @Sendable (Int, BatchChannel) throws -> Void = { [scan, self] piece, channel in
             let source: any RecordSource
             var end: Int64?
@@ -337,7 +338,7 @@ struct Importer {
                 guard source.columnNames == scan.columns else { throw DatasetError.changedDuringImport(path: scan.file.path) }
             }
             let delimited = source as? DelimitedSource
-            var batch = RowBatch(capacity: batchRows, columns: fileColumns)
+            var batch = pool.take() ?? RowBatch(capacity: batchRows, columns: fileColumns)
             while try source.next() {
                 if let end, let delimited, delimited.recordOffset >= end { break }
                 for column in 0..<fileColumns {
@@ -349,7 +350,7 @@ struct Importer {
                 batch.rows += 1
                 if batch.rows == batchRows {
                     guard channel.put(batch) else { throw PipelineStopped() }
-                    batch = RowBatch(capacity: batchRows, columns: fileColumns)
+                    batch = pool.take() ?? RowBatch(capacity: batchRows, columns: fileColumns)
                 }
             }
             if batch.rows > 0, !channel.put(batch) { throw PipelineStopped() }
@@ -366,7 +367,7 @@ struct Importer {
             sqlite3_reset(handle)
         }
         var rows = 0, reported = 0
-        try InsertPipeline(workers: ProcessInfo.processInfo.activeProcessorCount).run(pieces: pieces, produce: produce) { batch in
+        try InsertPipeline(workers: ProcessInfo.processInfo.activeProcessorCount).run(pieces: pieces, pool: pool, produce: produce) { batch in
             try batch.values.withUnsafeBufferPointer { values in
                 try batch.arena.withUnsafeBufferPointer { arena in
                     let base = arena.baseAddress!
@@ -374,10 +375,11 @@ struct Importer {
                     while row < batch.rows {
                         let count = batch.rows - row >= rowsPerStatement ? rowsPerStatement : 1
                         let handle = count == 1 ? single : many
-                        for index in 0..<count * fileColumns {
-                            let column = index % fileColumns, inRow = index / fileColumns
-                            try bind(values[(row + inRow) * fileColumns + column], arena: base, to: handle,
-                                     at: Int32(inRow * width + column + 1))
+                        for inRow in 0..<count {
+                            let first = (row + inRow) * fileColumns, parameter = Int32(inRow * width + 1)
+                            for column in 0..<fileColumns {
+                                try bind(values[first + column], arena: base, to: handle, at: parameter + Int32(column))
+                            }
                         }
                         try step(handle)
                         row += count
@@ -399,8 +401,8 @@ struct Importer {
     /// Rows an INSERT statement takes at once (fewer when the table is so wide that SQLite's
     /// limit on parameters is reached first).
     static let rowsPerStatement = 128
-    /// Values a batch of the pipeline holds, about 1.5 MB.
-    static let batchValues = 65_536
+    /// Values a batch of the pipeline holds, under 1 MB.
+    static let batchValues = 32_768
 
     /// Binds one converted value. Text points into the batch's arena, which lives until the
     /// statement has been stepped (`transient` makes SQLite copy it, for the constants).

@@ -45,6 +45,35 @@ final class RowBatch {
         values.reserveCapacity(capacity * columns)
         arena.reserveCapacity(capacity * columns * 8)
     }
+
+    /// Empties the batch for reuse, keeping its storage.
+    func clear() {
+        values.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+        arena.append(0)
+        rows = 0
+    }
+}
+
+/// Batches the inserter is done with, for the producers to fill again: the pipeline allocates
+/// a fixed number of batches, not one per few thousand rows.
+final class BatchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [RowBatch] = []
+
+    /// A cleared batch, or nil when none is free.
+    func take() -> RowBatch? {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast()
+    }
+
+    func give(_ batch: RowBatch) {
+        batch.clear()
+        lock.lock()
+        free.append(batch)
+        lock.unlock()
+    }
 }
 
 /// Batches passed from one producer to the inserting thread, at most `capacity` waiting, so
@@ -113,12 +142,13 @@ struct InsertPipeline {
     /// being produced).
     var workers: Int
     /// Batches each piece's channel holds.
-    var capacity = 3
+    var capacity = 2
 
     /// Runs `produce(piece, channel)` for each piece on the producer threads and `consume` on
-    /// the calling thread for every batch in piece order. An error in either stops both; the
-    /// first one (in file order) is thrown once every producer has stopped.
-    func run(pieces: Int, produce: @escaping @Sendable (Int, BatchChannel) throws -> Void,
+    /// the calling thread for every batch in piece order; a consumed batch goes back to `pool`.
+    /// An error in either stops both; the first one (in file order) is thrown once every
+    /// producer has stopped.
+    func run(pieces: Int, pool: BatchPool = BatchPool(), produce: @escaping @Sendable (Int, BatchChannel) throws -> Void,
              consume: (RowBatch) throws -> Void) throws {
         let channels = (0..<pieces).map { _ in BatchChannel(capacity: capacity) }
         let next = PieceCounter()
@@ -140,7 +170,10 @@ struct InsertPipeline {
             done.wait()
         }
         for channel in channels {
-            while let batch = try channel.take() { try consume(batch) }
+            while let batch = try channel.take() {
+                try consume(batch)
+                pool.give(batch)
+            }
         }
     }
 }

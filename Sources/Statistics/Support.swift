@@ -50,7 +50,7 @@ struct Ranking {
     var tieGroupSizes: [Int]
 
     init(_ values: [Double]) {
-        let order = values.indices.sorted { values[$0] < values[$1] }
+        let order = RadixSort.order(values) ?? values.indices.sorted { values[$0] < values[$1] }
         var ranks = [Double](repeating: 0, count: values.count)
         var sizes: [Int] = []
         var start = 0
