@@ -11,25 +11,20 @@ enum BoundValue {
     /// Bytes in the batch's arena.
     case text(start: Int, count: Int)
 
-    /// The value a field binds as in a column of `type`; nil when it no longer fits (the file
-    /// changed since the first pass checked it). Text is copied into `arena`.
+    /// The value a field binds as in a column of `type` (the conversion `DataFileReader.typed`
+    /// makes); nil when it no longer fits (the file changed since the first pass checked it).
+    /// Text is copied into `arena`.
     @inline(__always)
     static func convert(_ value: FieldValue, type: ColumnType, arena: inout [UInt8]) -> BoundValue? {
-        if value.kind == .null || (value.count == 0 && (value.kind == .text || type != .text)) { return .null }
-        switch type {
-        case .text:
+        switch DataFileReader.typed(value, as: type) {
+        case nil: return nil
+        case .null?: return .null
+        case .integer(let integer)?: return .integer(integer)
+        case .real(let real)?: return .real(real)
+        case .text(let bytes)?:
             let start = arena.count
-            arena.append(contentsOf: UnsafeBufferPointer(start: value.bytes, count: value.count))
-            return .text(start: start, count: value.count)
-        case .integer, .boolean:
-            if let flag = booleanValue(value.bytes, value.count) { return .integer(flag) }
-            if let integer = parseInteger(value.bytes, value.count), type == .integer || integer == 0 || integer == 1 {
-                return .integer(integer)
-            }
-            return nil
-        case .real:
-            if value.count < 16, let integer = parseInteger(value.bytes, value.count) { return .real(Double(integer)) }
-            return parseReal(value.bytes, value.count).map { .real($0) }
+            arena.append(contentsOf: bytes)
+            return .text(start: start, count: bytes.count)
         }
     }
 }

@@ -3,19 +3,8 @@ import XCTest
 
 /// The radix sort is the standard library's stable sort by `<`, value for value and position for position.
 final class RadixSortTests: XCTestCase {
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private func samples() -> [[Double]] {
-        var random = Generator(state: 17)
+        var random = SplitMix64(seed: 17)
         let special: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
                                  .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1, 1e-300, 3]
         return [
