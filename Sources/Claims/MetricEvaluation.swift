@@ -48,11 +48,11 @@ public struct MetricSamples {
     /// then found by comparing numbers, with no text made or hashed per row.
     private var namedGroupNumbers: [Double?] = []
     /// The labels of columns a and b of a categories test, as kept rows first show them.
-    private var aLabels = CategoryLabels()
-    private var bLabels = CategoryLabels()
+    private var aLabels: CategoryLabels
+    private var bLabels: CategoryLabels
     /// Unnamed groups met as numbers, by number: a row's group is found by hashing its number,
     /// with no text made or hashed per row (the label is made once, at the group's first row).
-    private var numberGroupPositions: [Double: Int] = [:]
+    private var numberGroupPositions = NumberMap()
     private var rowsSeen = 0
     /// Rows left out because a needed value was missing or not a number.
     public private(set) var skippedRows = 0
@@ -62,6 +62,8 @@ public struct MetricSamples {
     /// Checks the query's columns against what the test expects.
     public init(spec: MetricSpec, columns: [String]) throws {
         self.spec = spec
+        aLabels = CategoryLabels(allowed: spec.groups)
+        bLabels = CategoryLabels(allowed: spec.levels)
         let lowered = columns.map { $0.lowercased() }
         func find(_ names: [String]) -> [Int]? {
             let found = names.compactMap { lowered.firstIndex(of: $0) }
@@ -126,15 +128,14 @@ public struct MetricSamples {
                 if let position = numberGroupPositions[number] {
                     observations.append(value, toNamedGroup: position)
                 } else {
-                    numberGroupPositions[number] = observations.append(value, toGroup: groupCell.label!)
+                    numberGroupPositions.insert(observations.append(value, toGroup: groupCell.label!), for: number)
                 }
                 return
             }
             guard let group = groupCell.label else { skippedRows += 1; return }
             observations.append(value, toGroup: group)
         case .categories:
-            let aCell = cell(indices[0]), bCell = cell(indices[1])
-            guard let a = aLabels.label(of: aCell), let b = bLabels.label(of: bCell) else { skippedRows += 1; return }
+            guard let a = aLabels.id(of: cell(indices[0])), let b = bLabels.id(of: cell(indices[1])) else { skippedRows += 1; return }
             var count = 1
             if countsGiven {
                 guard let value = cell(indices[2]).number, value >= 0, value.rounded() == value, let whole = Int(exactly: value) else {
@@ -142,11 +143,10 @@ public struct MetricSamples {
                 }
                 count = whole
             }
-            if let groups = spec.groups, !groups.contains(a) { otherGroupRows += 1; return }
-            if let levels = spec.levels, !levels.contains(b) { otherGroupRows += 1; return }
-            aLabels.keep(a, of: aCell)
-            bLabels.keep(b, of: bCell)
-            observations.add(count, a: a, b: b)
+            guard aLabels.isAllowed(a), bLabels.isAllowed(b) else { otherGroupRows += 1; return }
+            let row = aLabels.position(of: a) ?? aLabels.keep(a, at: observations.rowPosition(of: aLabels.label(of: a)))
+            let column = bLabels.position(of: b) ?? bLabels.keep(b, at: observations.columnPosition(of: bLabels.label(of: b)))
+            observations.add(count, row: row, column: column)
         case .proportion where countsGiven:
             guard rowsSeen == 1 else {
                 throw MetricError("a binomial test with successes and trials expects one row; the query returned more")
@@ -239,9 +239,9 @@ public struct MetricSamples {
 
     /// The contingency table, rows and columns in the metric's order when given, else sorted.
     private func table(rows: [String]?, columns: [String]?) throws -> [[Int]] {
-        let rowNames = rows ?? aLabels.order.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        let columnNames = columns ?? bLabels.order.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        if let rows { for name in rows where !aLabels.seen.contains(name) { throw MetricError("no rows have a = \(name)") } }
+        let rowNames = rows ?? aLabels.keptOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        let columnNames = columns ?? bLabels.keptOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        if let rows { for name in rows where !aLabels.kept.contains(name) { throw MetricError("no rows have a = \(name)") } }
         return rowNames.map { a in columnNames.map { b in observations.count(a, b) } }
     }
 
@@ -251,26 +251,100 @@ public struct MetricSamples {
     }
 }
 
-/// One category column's labels in order of first appearance among kept rows. A label that came
-/// as a number is remembered by that number, so its text is made and hashed once, not per row.
+/// One category column's labels, each given an id at its first appearance, so a row's cell is
+/// turned into its label once per distinct value: a number is found by comparing numbers (a
+/// `NumberMap`), a text by one hash, and the label's allow-list check and its position in the
+/// observations are looked up by id. Labels of kept rows are listed in order of first
+/// appearance.
 private struct CategoryLabels {
-    private(set) var order: [String] = []
-    private(set) var seen: Set<String> = []
-    private var byNumber: [Double: String] = [:]
+    /// Each id's label, whether the metric's list admits it, and its position in the
+    /// observations once a kept row had it.
+    private var labels: [String] = []
+    private var allowed: [Bool] = []
+    private var positions: [Int?] = []
+    private var idByLabel: [String: Int] = [:]
+    private var idByNumber = NumberMap()
+    private let allowList: Set<String>?
+    /// Labels of kept rows, in order of first appearance.
+    private(set) var keptOrder: [String] = []
+    private(set) var kept: Set<String> = []
 
-    /// The cell's label, nil for a missing value.
-    func label(of cell: MetricCell) -> String? {
-        if case .number(let number) = cell, !number.isNaN, let label = byNumber[number] { return label }
-        return cell.label
+    init(allowed: [String]?) {
+        allowList = allowed.map(Set.init)
     }
 
-    /// Records the label of a kept row.
-    mutating func keep(_ label: String, of cell: MetricCell) {
-        if case .number(let number) = cell, !number.isNaN {
-            guard byNumber[number] == nil else { return }
-            byNumber[number] = label
+    /// The id of the cell's label, nil for a missing value. Text `1` and the number 1 have
+    /// the same label, and so the same id.
+    mutating func id(of cell: MetricCell) -> Int? {
+        switch cell {
+        case .null: return nil
+        case .number(let number) where !number.isNaN:
+            if let id = idByNumber[number] { return id }
+            let id = id(ofLabel: cell.label!)
+            idByNumber.insert(id, for: number)
+            return id
+        default:
+            guard let label = cell.label else { return nil }
+            return id(ofLabel: label)
         }
-        if seen.insert(label).inserted { order.append(label) }
+    }
+
+    private mutating func id(ofLabel label: String) -> Int {
+        if let id = idByLabel[label] { return id }
+        let id = labels.count
+        idByLabel[label] = id
+        labels.append(label)
+        allowed.append(allowList?.contains(label) ?? true)
+        positions.append(nil)
+        return id
+    }
+
+    func isAllowed(_ id: Int) -> Bool { allowed[id] }
+
+    func label(of id: Int) -> String { labels[id] }
+
+    /// The position in the observations of label `id`, once a kept row has had it.
+    func position(of id: Int) -> Int? { positions[id] }
+
+    /// Records that a kept row first has label `id`, at this position in the observations.
+    mutating func keep(_ id: Int, at position: Int) -> Int {
+        positions[id] = position
+        let label = labels[id]
+        if kept.insert(label).inserted { keptOrder.append(label) }
+        return position
+    }
+}
+
+/// A map from numbers to positions that compares numbers while it holds a few (the groups and
+/// categories of a metric are mostly a handful) and hashes them beyond that. `-0.0` and `0.0`
+/// are one key, as in a `Dictionary`; NaN is never a key.
+struct NumberMap {
+    private static let linearLimit = 16
+    private var keys: [Double] = []
+    private var values: [Int] = []
+    private var hashed: [Double: Int] = [:]
+
+    subscript(number: Double) -> Int? {
+        if keys.count < Self.linearLimit {
+            for index in keys.indices where keys[index] == number { return values[index] }
+            return nil
+        }
+        return hashed[number]
+    }
+
+    mutating func insert(_ value: Int, for number: Double) {
+        if keys.count < Self.linearLimit - 1 {
+            keys.append(number)
+            values.append(value)
+            return
+        }
+        if keys.count == Self.linearLimit - 1 {
+            keys.append(number)
+            values.append(value)
+            hashed = Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first })
+            return
+        }
+        hashed[number] = value
     }
 }
 

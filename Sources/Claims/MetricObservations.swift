@@ -21,7 +21,11 @@ public struct MetricObservations: Sendable {
     /// and their counts, in the metric's order when given, else in order of first appearance.
     public private(set) var rowLabels: [String] = []
     public private(set) var columnLabels: [String] = []
-    private var cellCounts: [String: [String: Int]] = [:]
+    /// Counts by position in `rowLabels` and `columnLabels` (a row may be shorter than
+    /// `columnLabels`: the missing cells are 0), and each label's first position.
+    private var table: [[Int]] = []
+    private var rowPositions: [String: Int] = [:]
+    private var columnPositions: [String: Int] = [:]
     /// A proportion test's successes and trials.
     public private(set) var successes = 0
     public private(set) var trials = 0
@@ -45,8 +49,8 @@ public struct MetricObservations: Sendable {
                 groupPositions[name] = position
             }
         case .categories:
-            rowLabels = spec.groups ?? []
-            columnLabels = spec.levels ?? []
+            for label in spec.groups ?? [] { _ = rowPosition(of: label) }
+            for label in spec.levels ?? [] { _ = columnPosition(of: label) }
         case .proportion, .single:
             break
         }
@@ -78,10 +82,27 @@ public struct MetricObservations: Sendable {
         return position
     }
 
-    mutating func add(_ count: Int, a: String, b: String) {
-        if !rowLabels.contains(a) { rowLabels.append(a) }
-        if !columnLabels.contains(b) { columnLabels.append(b) }
-        cellCounts[a, default: [:]][b, default: 0] += count
+    /// The position of row label `a` in `rowLabels`, appended at its first appearance.
+    mutating func rowPosition(of a: String) -> Int {
+        if let position = rowPositions[a] { return position }
+        rowPositions[a] = rowLabels.count
+        rowLabels.append(a)
+        return rowLabels.count - 1
+    }
+
+    /// The position of column label `b` in `columnLabels`, appended at its first appearance.
+    mutating func columnPosition(of b: String) -> Int {
+        if let position = columnPositions[b] { return position }
+        columnPositions[b] = columnLabels.count
+        columnLabels.append(b)
+        return columnLabels.count - 1
+    }
+
+    /// Adds `count` to the cell at these positions of `rowLabels` and `columnLabels`.
+    mutating func add(_ count: Int, row: Int, column: Int) {
+        while table.count <= row { table.append([]) }
+        if table[row].count <= column { table[row].append(contentsOf: repeatElement(0, count: column + 1 - table[row].count)) }
+        table[row][column] += count
     }
 
     mutating func setProportion(successes: Int, trials: Int) {
@@ -95,12 +116,17 @@ public struct MetricObservations: Sendable {
 
     /// The count of the cell (a, b) of a categories test.
     func count(_ a: String, _ b: String) -> Int {
-        cellCounts[a]?[b] ?? 0
+        guard let row = rowPositions[a], let column = columnPositions[b] else { return 0 }
+        return count(row: row, column: column)
+    }
+
+    private func count(row: Int, column: Int) -> Int {
+        row < table.count && column < table[row].count ? table[row][column] : 0
     }
 
     /// The contingency table's counts, rows by `rowLabels`, columns by `columnLabels`.
     public var counts: [[Int]] {
-        rowLabels.map { a in columnLabels.map { b in cellCounts[a]?[b] ?? 0 } }
+        rowLabels.map { a in columnLabels.map { b in count(a, b) } }
     }
 }
 

@@ -178,6 +178,7 @@ public final class QueryConnection {
             defer { sqlite3_reset(handle) }
             let count = Int(sqlite3_column_count(handle))
             var buffer = [DataValue](repeating: .null, count: count)
+            var interners = [TextInterner](repeating: TextInterner(), count: count)
             let cap = limits.maxRows
             var rows = 0
             while true {
@@ -203,7 +204,7 @@ public final class QueryConnection {
                             continue
                         }
                         let length = Int(sqlite3_column_bytes(handle, index))
-                        buffer[column] = .text(String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self))
+                        buffer[column] = .text(interners[column].string(pointer, count: length))
                     case SQLITE_BLOB:
                         guard let pointer = sqlite3_column_blob(handle, index) else {
                             try Self.checkColumnAllocation(handle)

@@ -57,6 +57,41 @@ final class MetricBatteryTests: XCTestCase {
         XCTAssertEqual(fisherSpec.verdict(for: fisher, adjustedP: fisher.pValue, studyAlpha: 0.05), .supported)
     }
 
+    /// Category labels are found by id (numbers compared while few, hashed past 16): the table is
+    /// the one counted by label text, with text `3` and the number 3 one label, -0 and 0 one
+    /// label, and rows outside `groups:` and `levels:` counted apart.
+    func testCategoryLabelsPastTheLinearLimitMergeNumbersWithTheirText() throws {
+        var rows: [[MetricCell]] = []
+        var expected: [String: [String: Int]] = [:]
+        var state: UInt64 = 12345
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<3_000 {
+            let a = next(40), b = next(3)
+            let aCell: MetricCell = a % 2 == 0 ? .number(Double(a)) : .text(String(a))
+            let bCell: MetricCell = b == 0 ? .number(-0.0) : (b == 1 ? .number(0) : .text("x"))
+            rows.append([aCell, bCell])
+            expected[String(a), default: [:]][b == 2 ? "x" : "0", default: 0] += 1
+        }
+        let chi = try run(spec("    test: chi-square\n    expect: different\n"), columns: ["a", "b"], rows: rows)
+        let aLabels = expected.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        let table = aLabels.map { a in ["0", "x"].map { expected[a]?[$0] ?? 0 } }
+        XCTAssertEqual(chi, try Categorical.chiSquareIndependence(table))
+
+        var samples = try MetricSamples(spec: spec("    test: fisher\n    expect: greater\n    groups: [7, 8]\n    levels: [x, 0]\n"),
+                                        columns: ["a", "b"])
+        for row: [MetricCell] in [[.text("dropped"), .number(0)], [.number(7), .text("x")], [.text("7"), .text("x")],
+                                  [.number(8), .number(-0.0)], [.text("8"), .text("y")], [.number(8.0), .text("0")]] {
+            try samples.add(row)
+        }
+        XCTAssertEqual(samples.observations.rowLabels, ["7", "8"])
+        XCTAssertEqual(samples.observations.columnLabels, ["x", "0"])
+        XCTAssertEqual(samples.observations.counts, [[2, 0], [0, 2]])
+        XCTAssertEqual(samples.otherGroupRows, 2)
+    }
+
     func testThresholdIsDescriptive() throws {
         let atLeast = try spec("    test: threshold\n    expect: at-least\n    threshold: 0.5\n")
         let result = try run(atLeast, columns: ["value"], rows: [[.number(0.5)]])
