@@ -9,9 +9,9 @@ import Foundation
 /// recent distinct values and hands back the kept `String` when the bytes match one of them, so
 /// such a column costs a length check and a `memcmp` per row, and equal labels share storage.
 ///
-/// A column whose values rarely repeat (titles, ids) would only pay for the comparisons: after
-/// ``probeRows`` look-ups with fewer than half of them found, the interner stops looking and
-/// makes every value's `String` as before. Either way the strings are exactly
+/// A column whose values rarely repeat (titles, ids) would only pay for the comparisons: once
+/// ``probeRows`` look-ups have been made and fewer than half of all look-ups found their value,
+/// the interner stops looking and makes every value's `String` as before. Either way the strings are exactly
 /// `String(decoding:as: UTF8.self)` of the bytes.
 struct TextInterner {
     /// Kept values: at most ``capacity``, replaced round-robin once full.
@@ -38,7 +38,7 @@ struct TextInterner {
                 return strings[index]
             }
         }
-        if lookups == Self.probeRows, hits * 2 < lookups {
+        if lookups >= Self.probeRows, hits * 2 < lookups {
             enabled = false
             bytes = []
             strings = []
