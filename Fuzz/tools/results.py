@@ -21,6 +21,9 @@ def number(value, kind=float):
     try: return kind(value)
     except (TypeError, ValueError): return kind(0)
 
+# libFuzzer's exit status when SIGINT or SIGTERM ends a run (its -interrupted_exitcode default).
+INTERRUPTED = "72"
+
 totals = collections.OrderedDict()
 for row in rows:
     t = totals.setdefault(row["target"], dict(runs=0, wall=0.0, cpu=0.0, unmeasured=0, execs=0, new=0, crashes=[], clean_cpu=0.0, clean_wall=0.0, cov_start=None, cov_end=0, units=None, rss=0))
@@ -32,7 +35,13 @@ for row in rows:
     t["cov_end"] = max(t["cov_end"], number(row["cov_end"], int))
     if row["corpus_units"]: t["units"] = row["corpus_units"]
     t["rss"] = max(t["rss"], number(row["peak_rss_mb"], int))
-    if row["exit"] != "0":
+    if row["exit"] == INTERRUPTED and row["artifact"] == "-":
+        # Stopped by a signal (libFuzzer's -interrupted_exitcode): nothing crashed, so its time
+        # is crash-free, but it is listed, not hidden.
+        t.setdefault("interrupted", 0)
+        t["interrupted"] += 1
+        t["clean_cpu"] += number(row["cpu_s"]); t["clean_wall"] += number(row["wall_s"])
+    elif row["exit"] != "0":
         t["crashes"].append(row["artifact"] if row["artifact"] != "-" else "exit %s" % row["exit"])
         # Crash-free time counts from the run after the last crash (its fix is in the next build).
         t["clean_cpu"] = t["clean_wall"] = 0.0
@@ -46,7 +55,7 @@ print("time; CPU seconds are the process's user + system time: the fuzzers ran a
 print("shared 2-core machine, so CPU seconds are the honest measure of work done. Coverage is")
 print("libFuzzer's `cov` (instrumented edges reached, library code included) at the first run's start")
 print("and the best seen at any run's end; new units are inputs added to the work corpus. Crash-free")
-print("CPU h is the CPU time of the runs since the target's last crash, the figure to hold against")
+print("CPU h is the CPU time of the runs since the target's last crash or timeout, the figure to hold against")
 print("the goal of at least an hour per parser.\n")
 print("| target | parsers | runs | wall s | CPU s | crash-free CPU h | executions | exec/CPU s | crashes | cov start → end | new units | corpus | peak RSS MB |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
@@ -66,6 +75,10 @@ if recovered:
         len(recovered), ", ".join(row["target"] for row in recovered)))
     print("figures are libFuzzer's own final stats from their logs, wall seconds its 'Done ... in N seconds', and CPU")
     print("seconds, where given, sampled from /proc every 3 s (a lower bound); blank where not sampled.")
+interrupted = [(target, t["interrupted"]) for target, t in totals.items() if t.get("interrupted")]
+if interrupted:
+    print("\nStopped by a signal (exit 72, no input written; their time counts as crash-free): %s." % (
+        ", ".join("%s %d run(s)" % pair for pair in interrupted)))
 crashes = [(target, c) for target, t in totals.items() for c in t["crashes"]]
 print("\n## Crashes\n")
 if crashes:
