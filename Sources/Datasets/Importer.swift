@@ -33,7 +33,8 @@ struct FileScan {
     /// The types the manifest declares, per column.
     var declared: [ColumnType?]
     var rows: Int
-    var sha256: String
+    /// The file's SHA-256, computed on a thread of its own beside the two passes.
+    var hash: BackgroundHash
     var size: Int64
     var modified: Date?
     /// The first rowid of the file's rows in the previous derived database, when they are copied
@@ -44,6 +45,16 @@ struct FileScan {
     var cuts: [Int64]? = nil
     /// The header's dialect, for readers of the cut pieces.
     var dialect: DelimitedSource.Dialect? = nil
+
+    /// The file's SHA-256: waits for the background hash if it is still reading, then checks that
+    /// the file has not changed since the first pass (so the hash is that of the rows imported).
+    func sha256() throws -> String {
+        let sha256 = try hash.result(displayPath: file.path)
+        if reusedFrom == nil, try FileStamp(url: url, displayPath: file.path) != FileStamp(size: size, modified: modified) {
+            throw DatasetError.changedDuringImport(path: file.path)
+        }
+        return sha256
+    }
 }
 
 extension FileScan {
@@ -54,7 +65,7 @@ extension FileScan {
         guard let firstRowid, let columns, let shapes, shapes.count == columns.count, let format = file.resolvedFormat else { return nil }
         let declared = Dictionary((file.columns ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.init(file: file, url: url, format: format, columns: columns, shapes: shapes,
-                  declared: columns.map { declared[$0.lowercased()] }, rows: rows, sha256: sha256, size: 0, modified: nil,
+                  declared: columns.map { declared[$0.lowercased()] }, rows: rows, hash: BackgroundHash(known: sha256), size: 0, modified: nil,
                   reusedFrom: firstRowid)
     }
 }
@@ -99,7 +110,6 @@ struct Importer {
             let source = try makeSource(input, format: format, knownColumns: nil, validating: true)
             result = try infer(source, file: file, format: format)
         }
-        let sha256 = try hasher.result(displayPath: file.path)
         let after = try FileStamp(url: url, displayPath: file.path)
         guard before == after else { throw DatasetError.changedDuringImport(path: file.path) }
         if let overrides = file.columns {
@@ -110,7 +120,7 @@ struct Importer {
             }
         }
         return FileScan(file: file, url: url, format: format, columns: result.columns, shapes: result.shapes,
-                        declared: result.declared, rows: result.rows, sha256: sha256, size: before.size, modified: before.modified,
+                        declared: result.declared, rows: result.rows, hash: hasher, size: before.size, modified: before.modified,
                         cuts: pieces?.cuts, dialect: pieces?.dialect)
     }
 
@@ -615,7 +625,9 @@ private final class ChunkScans: @unchecked Sendable {
 }
 
 /// A SHA-256 computed on another thread while the first pass parses the same file.
-private final class BackgroundHash: @unchecked Sendable {
+/// A file's SHA-256, computed on a thread of its own while the importer reads the file (or
+/// already known); ``result(displayPath:)`` waits for it.
+final class BackgroundHash: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var outcome: Result<String, any Error> = .success("")
 
@@ -631,8 +643,10 @@ private final class BackgroundHash: @unchecked Sendable {
         }
     }
 
+    /// The hash, once it is done; may be asked for any number of times.
     func result(displayPath: String) throws -> String {
         done.wait()
+        done.signal()
         do { return try outcome.get() } catch {
             throw DatasetError.cannotRead(path: displayPath, reason: "\(error)")
         }

@@ -20,9 +20,14 @@ public struct ScannedDataFile {
     public var columns: [String] { scan.columns }
     public var types: [ColumnType] { zip(scan.declared, scan.shapes).map { $0 ?? $1.inferredType } }
     public var rows: Int { scan.rows }
-    public var sha256: String { scan.sha256 }
+    public let sha256: String
     public var format: DataFormat { scan.format }
     let scan: FileScan
+
+    init(scan: FileScan) throws {
+        self.scan = scan
+        sha256 = try scan.sha256()
+    }
 }
 
 /// The SQLite importer's two passes, for loading a data file into another engine.
@@ -45,7 +50,7 @@ public struct DataFileReader {
 
     /// The first pass: checks the file, infers its column types and computes its SHA-256.
     public func scan(_ file: DatasetManifest.DataFile) throws -> ScannedDataFile {
-        ScannedDataFile(scan: try importer.scan(file, url: try paths.resolve(file.path, allowOutside: file.outside == true)))
+        try ScannedDataFile(scan: try importer.scan(file, url: try paths.resolve(file.path, allowOutside: file.outside == true)))
     }
 
     /// The second pass: hands every record to `body` as one typed field per column, typed as

@@ -66,6 +66,8 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(result.rows[0], [.integer(1), .real(2.5), .integer(1), .text("a"), .text("1"), .null, .text("007")])
         XCTAssertEqual(result.rows[1], [.integer(-2), .real(3), .integer(0), .text("b"), .text("x"), .null, .text("010")])
         XCTAssertEqual(result.rows[2], [.integer(3), .real(1000), .integer(0), .null, .text("2.0"), .null, .text("123")])
+        XCTAssertEqual(try connection.query("PRAGMA page_size").rows, [[.integer(32_768)]],
+                       "the derived database is written with 32 KiB pages, for bulk writes and whole-table scans")
     }
 
     func testOverridesWinAndMisfitsNameFileLineColumnAndValue() throws {
