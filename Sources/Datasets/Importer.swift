@@ -99,7 +99,6 @@ struct Importer {
             throw DatasetError.cannotRead(path: file.path, reason: "no format given and the extension implies none")
         }
         let before = try FileStamp(url: url, displayPath: file.path)
-        let hasher = known.flatMap { $0.stamp == before ? BackgroundHash(known: $0.sha256) : nil } ?? BackgroundHash(url: url)
         let result: (columns: [String], shapes: [ShapeSet], declared: [ColumnType?], rows: Int)
         var pieces: (cuts: [Int64], dialect: DelimitedSource.Dialect)?
         if let parallel = inferInChunks(file: file, url: url, format: format) {
@@ -112,6 +111,9 @@ struct Importer {
         }
         let after = try FileStamp(url: url, displayPath: file.path)
         guard before == after else { throw DatasetError.changedDuringImport(path: file.path) }
+        // Hashed after the first pass, which keeps every core busy, so the hash reads the file
+        // beside the second, whose inserting thread leaves the other cores room.
+        let hasher = known.flatMap { $0.stamp == before ? BackgroundHash(known: $0.sha256) : nil } ?? BackgroundHash(url: url)
         if let overrides = file.columns {
             let known = Set(result.columns.map { $0.lowercased() })
             if let unknown = overrides.keys.sorted().first(where: { !known.contains($0.lowercased()) }) {
