@@ -241,7 +241,7 @@ public struct MetricSamples {
     private func table(rows: [String]?, columns: [String]?) throws -> [[Int]] {
         let rowNames = rows ?? aLabels.keptOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
         let columnNames = columns ?? bLabels.keptOrder.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-        if let rows { for name in rows where !aLabels.kept.contains(name) { throw MetricError("no rows have a = \(name)") } }
+        if let rows { for name in rows where !aLabels.isKept(name) { throw MetricError("no rows have a = \(name)") } }
         return rowNames.map { a in columnNames.map { b in observations.count(a, b) } }
     }
 
@@ -267,7 +267,6 @@ private struct CategoryLabels {
     private let allowList: Set<String>?
     /// Labels of kept rows, in order of first appearance.
     private(set) var keptOrder: [String] = []
-    private(set) var kept: Set<String> = []
 
     init(allowed: [String]?) {
         allowList = allowed.map(Set.init)
@@ -309,9 +308,13 @@ private struct CategoryLabels {
     /// Records that a kept row first has label `id`, at this position in the observations.
     mutating func keep(_ id: Int, at position: Int) -> Int {
         positions[id] = position
-        let label = labels[id]
-        if kept.insert(label).inserted { keptOrder.append(label) }
+        keptOrder.append(labels[id])
         return position
+    }
+
+    /// Whether a kept row has had this label.
+    func isKept(_ label: String) -> Bool {
+        idByLabel[label].map { positions[$0] != nil } ?? false
     }
 }
 
@@ -333,18 +336,10 @@ struct NumberMap {
     }
 
     mutating func insert(_ value: Int, for number: Double) {
-        if keys.count < Self.linearLimit - 1 {
-            keys.append(number)
-            values.append(value)
-            return
-        }
-        if keys.count == Self.linearLimit - 1 {
-            keys.append(number)
-            values.append(value)
-            hashed = Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first })
-            return
-        }
-        hashed[number] = value
+        guard keys.count < Self.linearLimit else { hashed[number] = value; return }
+        keys.append(number)
+        values.append(value)
+        if keys.count == Self.linearLimit { hashed = Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first }) }
     }
 }
 

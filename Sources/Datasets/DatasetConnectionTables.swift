@@ -26,7 +26,7 @@ extension DataFileReader {
         }
         return try DatasetStore.plans(for: scans).map { plan, group in
             TableLayout(name: plan.table, columns: plan.columns, types: plan.columns.map(plan.type(of:)),
-                        files: try group.map { try ScannedDataFile(scan: $0) })
+                        files: group.map { ScannedDataFile(scan: $0) })
         }
     }
 

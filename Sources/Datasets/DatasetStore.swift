@@ -431,8 +431,8 @@ public struct DatasetStore: Sendable {
         }
         try build(scans, name: manifest.name, spec: spec, at: databaseURL, importer: importer)
         let inputs = try scans.map { InputFingerprint(path: $0.file.path, sha256: try $0.sha256(), rows: $0.rows) }
-        for scan in scans where scan.reusedFrom == nil {
-            remember(try scan.sha256(), stamp: FileStamp(size: scan.size, modified: scan.modified), of: scan.url)
+        for (scan, input) in zip(scans, inputs) where scan.reusedFrom == nil {
+            remember(input.sha256, stamp: FileStamp(size: scan.size, modified: scan.modified), of: scan.url)
         }
         var prepared = PreparedDataset(manifest: filled(manifest, inputs), databaseURL: databaseURL, isAttached: false,
                                        inputs: inputs, didImport: true)

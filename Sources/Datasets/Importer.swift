@@ -626,7 +626,6 @@ private final class ChunkScans: @unchecked Sendable {
     }
 }
 
-/// A SHA-256 computed on another thread while the first pass parses the same file.
 /// A file's SHA-256, computed on a thread of its own while the importer reads the file (or
 /// already known); ``result(displayPath:)`` waits for it.
 final class BackgroundHash: @unchecked Sendable {

@@ -20,14 +20,11 @@ public struct ScannedDataFile {
     public var columns: [String] { scan.columns }
     public var types: [ColumnType] { zip(scan.declared, scan.shapes).map { $0 ?? $1.inferredType } }
     public var rows: Int { scan.rows }
-    public let sha256: String
+    /// The file's SHA-256, hashed beside the second pass: asking for it waits for the hash and
+    /// checks that the file has not changed since the first pass.
+    public var sha256: String { get throws { try scan.sha256() } }
     public var format: DataFormat { scan.format }
     let scan: FileScan
-
-    init(scan: FileScan) throws {
-        self.scan = scan
-        sha256 = try scan.sha256()
-    }
 }
 
 /// The SQLite importer's two passes, for loading a data file into another engine.
@@ -50,7 +47,7 @@ public struct DataFileReader {
 
     /// The first pass: checks the file, infers its column types and computes its SHA-256.
     public func scan(_ file: DatasetManifest.DataFile) throws -> ScannedDataFile {
-        try ScannedDataFile(scan: try importer.scan(file, url: try paths.resolve(file.path, allowOutside: file.outside == true)))
+        ScannedDataFile(scan: try importer.scan(file, url: try paths.resolve(file.path, allowOutside: file.outside == true)))
     }
 
     /// The second pass: hands every record to `body` as one typed field per column, typed as

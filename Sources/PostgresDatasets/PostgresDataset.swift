@@ -178,7 +178,7 @@ public struct PostgresDataset: Sendable {
                     try session.execute("DELETE FROM \(schema)._triangulate_inputs WHERE path = $1", parameters: [file.file.path], deadline: nil)
                     try session.execute("""
                         INSERT INTO \(schema)._triangulate_inputs (path, sha256, "table", format, rows, spec) VALUES ($1, $2, $3, $4, $5, $6)
-                        """, parameters: [file.file.path, file.sha256, layout.name, file.format.rawValue, String(file.rows), specs[file.file.path]],
+                        """, parameters: [file.file.path, try file.sha256, layout.name, file.format.rawValue, String(file.rows), specs[file.file.path]],
                         deadline: nil)
                 }
                 if let reader { try session.execute("GRANT SELECT ON \(table) TO \(quoted(reader))", deadline: nil) }
@@ -202,9 +202,9 @@ public struct PostgresDataset: Sendable {
         }
         let scanned = Dictionary(tables.flatMap(\.files).map { ($0.file.path, $0) }, uniquingKeysWith: { first, _ in first })
         var updated = manifest
-        updated.files = manifest.files.map { file in
+        updated.files = try manifest.files.map { file in
             var file = file
-            file.sha256 = scanned[file.path]?.sha256 ?? unchanged[file.path]?.sha256
+            file.sha256 = try scanned[file.path]?.sha256 ?? unchanged[file.path]?.sha256
             file.rows = scanned[file.path]?.rows ?? unchanged[file.path]?.rows
             return file
         }
