@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Writes Fuzz/RESULTS.md (to stdout) from Fuzz/runs.tsv, the runs Fuzz/run made (kept in git, so the
-crash-free time of each parser adds up across sessions)."""
+crash-free time of each parser adds up across sessions).
+
+    results.py runs.tsv                      the Markdown report
+    results.py runs.tsv --crash-free TARGET  the target's crash-free CPU seconds, a whole number
+"""
 import csv, sys, collections
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+one = sys.argv[3] if len(sys.argv) == 4 and sys.argv[2] == "--crash-free" else None
 order = ["bibtex", "ris", "wos", "csv", "json", "captions", "docx", "qde", "qdpx", "yaml"]
 parsers = {
     "bibtex": "Literature BibTeXParser + BibTeXWriter",
@@ -48,6 +53,9 @@ for row in rows:
     else:
         t["clean_cpu"] += number(row["cpu_s"]); t["clean_wall"] += number(row["wall_s"])
 
+if one is not None:
+    print(int(totals[one]["clean_cpu"]) if one in totals else 0)
+    sys.exit(0)
 print("# Fuzzing results\n")
 print("Written by `Fuzz/run` from `Fuzz/runs.tsv` (%d runs, %s to %s UTC). Wall seconds are libFuzzer's" % (
     len(rows), rows[0]["started"] if rows else "-", rows[-1]["started"] if rows else "-"))
