@@ -90,44 +90,33 @@ public enum XMLInput {
         }
     }
 
-    /// A `<?name?>` outside comments and CDATA sections: the target followed at once by `?>`,
-    /// which is when libxml2 reports the instruction with no data at all. (`<?name ?>` has empty
-    /// data, which Foundation reads.) Columns count characters, as the UTF-8 check's do.
+    /// A `<?name?>` anywhere in the bytes: the target followed at once by `?>`, which is when
+    /// libxml2 reports the instruction with no data at all. (`<?name ?>` has empty data, which
+    /// Foundation reads.) Comments, CDATA sections and other instructions are not skipped:
+    /// Foundation runs libxml2 in recovery mode, which after an error resumes where a scanner
+    /// cannot follow (after a malformed `<?xml` declaration, at the next `>`), and an entity's
+    /// value can open a comment the document then never sees (`<!ENTITY e "<!--">` … `&e;<?x?>`),
+    /// both found by fuzzing. The cost is refusing `<?x?>` written inside a comment or a CDATA
+    /// section, which no tool whose files are read here writes. Columns count characters, as the
+    /// UTF-8 check's do.
     static func firstProcessingInstructionWithoutData(_ bytes: [UInt8]) -> (text: String, line: Int, column: Int, offset: Int)? {
         let lt = UInt8(ascii: "<"), question = UInt8(ascii: "?"), gt = UInt8(ascii: ">"), newline = UInt8(ascii: "\n")
-        func has(_ literal: String, at index: Int) -> Bool {
-            let utf8 = Array(literal.utf8)
-            return index + utf8.count <= bytes.count && bytes[index..<index + utf8.count].elementsEqual(utf8)
-        }
-        func skip(to end: String, from index: Int) -> Int {
-            var index = index
-            while index < bytes.count, !has(end, at: index) { index += 1 }
-            return index + end.utf8.count
-        }
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var line = 1, lineStart = start, index = start
-        var scanned = start  // lines are counted lazily, up to `scanned`
-        func locate(_ offset: Int) -> (Int, Int) {
-            while scanned < offset {
-                if bytes[scanned] == newline { line += 1; lineStart = scanned + 1 }
-                scanned += 1
-            }
-            let column = 1 + bytes[lineStart..<offset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-            return (line, column)
-        }
-        while index < bytes.count {
-            guard bytes[index] == lt else { index += 1; continue }
-            if has("<!--", at: index) { index = skip(to: "-->", from: index + 4); continue }
-            if has("<![CDATA[", at: index) { index = skip(to: "]]>", from: index + 9); continue }
-            guard index + 1 < bytes.count, bytes[index + 1] == question else { index += 1; continue }
+        var index = start
+        while index + 1 < bytes.count {
+            guard bytes[index] == lt, bytes[index + 1] == question else { index += 1; continue }
+            // The target runs to the first blank, `?` or `>`; it holds no `?`, so a later `<?`
+            // starts no earlier than one byte before where it ends, and the scan stays linear.
             var end = index + 2
             while end < bytes.count, ![0x20, 0x09, 0x0D, 0x0A, question, gt].contains(bytes[end]) { end += 1 }
             if end + 1 < bytes.count, bytes[end] == question, bytes[end + 1] == gt {
-                let (line, column) = locate(index)
+                var line = 1, lineStart = start
+                for offset in start..<index where bytes[offset] == newline { line += 1; lineStart = offset + 1 }
+                let column = 1 + bytes[lineStart..<index].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 let text = String(decoding: bytes[index..<min(end + 2, index + 80)], as: UTF8.self)
                 return (text, line, column, index)
             }
-            index = skip(to: "?>", from: end)
+            index = max(index + 1, end - 1)
         }
         return nil
     }

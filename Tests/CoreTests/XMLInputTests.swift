@@ -17,7 +17,16 @@ final class XMLInputTests: XCTestCase {
         func found(_ text: String) -> String? { XMLInput.firstProblem(Data(text.utf8))?.found }
         XCTAssertNil(found("<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?><a/>"))
         XCTAssertNil(found("<?target ?><a/>"), "empty data is data: Foundation reads it")
-        XCTAssertNil(found("<a><!-- <?x?> --><![CDATA[<?y?>]]></a>"), "not instructions inside comments and CDATA")
+        // Anywhere, comments and CDATA included: libxml2 in Foundation's recovery mode resumes
+        // after an error where no scanner can follow, and an entity can open a comment.
+        XCTAssertEqual(found("<a><!-- <?x?> --></a>"), "the processing instruction `<?x?>` without data at line 1, column 9 (byte offset 8)")
+        XCTAssertEqual(found("<a><![CDATA[<?y?>]]></a>"), "the processing instruction `<?y?>` without data at line 1, column 13 (byte offset 12)")
+        XCTAssertEqual(found("<!DOCTYPE a [<!ENTITY e \"<!--\">]><a>&e;<?x?>--></a>"),
+                       "the processing instruction `<?x?>` without data at line 1, column 40 (byte offset 39)", "an entity's value opened a comment the scan used to skip")
+        XCTAssertEqual(found("<?xml version0.\"1\" <w:t a=\"x\">\n<?xr?></w:t>"),
+                       "the processing instruction `<?xr?>` without data at line 2, column 1 (byte offset 31)", "a malformed declaration libxml2 leaves at the next `>`")
+        XCTAssertEqual(found("<a><?p <!-- ?><?x?>--></a>"), "the processing instruction `<?x?>` without data at line 1, column 15 (byte offset 14)")
+        XCTAssertEqual(found("<a><?t<?x?></a>"), "the processing instruction `<?x?>` without data at line 1, column 7 (byte offset 6)", "a `<?` inside a target")
         XCTAssertNil(found("<?x a?>b<?y?>?><a/>".replacingOccurrences(of: "<?y?>", with: "<?y z?>")))
         XCTAssertEqual(found("<a>\né<?pi?></a>"), "the processing instruction `<?pi?>` without data at line 2, column 2 (byte offset 6)")
         XCTAssertEqual(XMLInput.firstProblem(Data([0xEF, 0xBB, 0xBF] + Array("<?pi?>".utf8)))?.column, 1, "the byte-order mark is not a column")
