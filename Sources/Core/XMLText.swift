@@ -95,8 +95,8 @@ public enum XMLInput {
     /// Foundation reads.) Comments, CDATA sections and other instructions are not skipped:
     /// Foundation runs libxml2 in recovery mode, which after an error resumes where a scanner
     /// cannot follow (after a malformed `<?xml` declaration, at the next `>`), and an entity's
-    /// value can open a comment the document then never sees (`<!ENTITY e "<!--">` … `&e;<?x?>`),
-    /// both found by fuzzing. The cost is refusing `<?x?>` written inside a comment or a CDATA
+    /// value can open a comment the document then never sees (`<!ENTITY e "<!--">` … `&e;<?x?>`):
+    /// the first found by fuzzing, the second by probing after it. The cost is refusing `<?x?>` written inside a comment or a CDATA
     /// section, which no tool whose files are read here writes. Columns count characters, as the
     /// UTF-8 check's do.
     static func firstProcessingInstructionWithoutData(_ bytes: [UInt8]) -> (text: String, line: Int, column: Int, offset: Int)? {
