@@ -96,9 +96,9 @@ public enum XMLInput {
     /// Foundation runs libxml2 in recovery mode, which after an error resumes where a scanner
     /// cannot follow (after a malformed `<?xml` declaration, at the next `>`), and an entity's
     /// value can open a comment the document then never sees (`<!ENTITY e "<!--">` … `&e;<?x?>`):
-    /// the first found by fuzzing, the second by probing after it. The cost is refusing `<?x?>` written inside a comment or a CDATA
-    /// section, which no tool whose files are read here writes. Columns count characters, as the
-    /// UTF-8 check's do.
+    /// the first found by fuzzing, the second by probing after it. The cost is refusing `<?x?>`
+    /// written inside a comment or a CDATA section, which no tool whose files are read here
+    /// writes. Columns count characters, as the UTF-8 check's do.
     static func firstProcessingInstructionWithoutData(_ bytes: [UInt8]) -> (text: String, line: Int, column: Int, offset: Int)? {
         let lt = UInt8(ascii: "<"), question = UInt8(ascii: "?"), gt = UInt8(ascii: ">"), newline = UInt8(ascii: "\n")
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
